@@ -1,0 +1,1 @@
+"""Ingest: readers, schemas, validation, quarantine and idempotent loading of studio files."""

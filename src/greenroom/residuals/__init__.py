@@ -1,0 +1,1 @@
+"""The residuals engine: titles + engagements + exhibitions -> residual lines with explanations."""
