@@ -1,0 +1,43 @@
+"""The `greenroom` command: a thin shell over the domain sub-apps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from greenroom.config import load_settings
+from greenroom.contracts.commands import app as contracts_app
+from greenroom.demo.commands import app as demo_app
+from greenroom.ingest.commands import app as ingest_app
+from greenroom.residuals.commands import app as residuals_app
+from greenroom.residuals.commands import cases_app
+
+app = typer.Typer(
+    name="greenroom",
+    help="Greenroom: compute what performers are owed, audit what was paid, and explain every cent.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option("--data-dir", envvar="GREENROOM_DATA_DIR", help="Data directory (default ./greenroom-data)."),
+    ] = None,
+) -> None:
+    """Greenroom's command line. Every command works inside one data directory."""
+    ctx.obj = {"settings": load_settings(data_dir)}
+
+
+app.add_typer(ingest_app, name="ingest", help="Load studio files: validate, quarantine, re-load.")
+app.add_typer(residuals_app, name="residuals", help="Compute residuals and explain any line.")
+app.add_typer(contracts_app, name="contracts", help="Agreement parameters: values in force and citations.")
+app.add_typer(cases_app, name="cases", help="Run agreement cases (YAML: situation in, amounts out).")
+# The demo commands (demo, demo-data, netflix) read best at the top level.
+for command in demo_app.registered_commands:
+    app.registered_commands.append(command)

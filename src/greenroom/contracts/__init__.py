@@ -1,0 +1,1 @@
+"""Contracts as code: dated, cited agreement parameters and the formulas keyed by date."""

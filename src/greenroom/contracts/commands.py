@@ -1,0 +1,5 @@
+"""Commands for the contracts domain."""
+
+import typer
+
+app = typer.Typer(no_args_is_help=True)

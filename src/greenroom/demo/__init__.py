@@ -1,0 +1,1 @@
+"""The seeded demo union and loaders for real public data."""

@@ -1,0 +1,1 @@
+"""Storage: the application database (SQLAlchemy + Alembic) and the analytical DuckDB file."""
