@@ -1,0 +1,90 @@
+"""Word lists for the demo union: performers' names and picture titles (all invented)."""
+
+from __future__ import annotations
+
+FIRST_NAMES = (
+    "Aaliyah", "Aaron", "Abigail", "Adam", "Adrian", "Aiden", "Aisha", "Alan", "Alejandro", "Alex",
+    "Alexis", "Alice", "Alicia", "Allison", "Alma", "Amanda", "Amara", "Amir", "Amy", "Ana", "Andre",
+    "Andrea", "Andrew", "Angela", "Anita", "Ann", "Anthony", "Antonio", "April", "Ari", "Ariana",
+    "Arjun", "Arthur", "Ashley", "Audrey", "Austin", "Ava", "Barbara", "Beatriz", "Ben", "Benjamin",
+    "Bernard", "Beth", "Bianca", "Blake", "Brandon", "Brenda", "Brian", "Brianna", "Brooke", "Bruce",
+    "Caleb", "Cameron", "Camila", "Carla", "Carlos", "Carmen", "Carol", "Caroline", "Casey", "Catherine",
+    "Cecilia", "Chang", "Charles", "Charlotte", "Chen", "Chloe", "Chris", "Christina", "Claire", "Clara",
+    "Colin", "Connor", "Craig", "Cynthia", "Dakota", "Dana", "Daniel", "Danielle", "Darius", "David",
+    "Dean", "Deborah", "Delia", "Denise", "Derek", "Desmond", "Diana", "Diego", "Dmitri", "Dominic",
+    "Donna", "Dorothy", "Douglas", "Dylan", "Eduardo", "Edward", "Elena", "Eli", "Elijah", "Elizabeth",
+    "Ella", "Ellen", "Emeka", "Emil", "Emily", "Emma", "Eric", "Erin", "Esther", "Ethan", "Eva", "Evan",
+    "Fatima", "Felix", "Fernando", "Fiona", "Frances", "Francisco", "Frank", "Gabriel", "Gabriela",
+    "Gail", "Gavin", "Gemma", "George", "Gina", "Grace", "Graham", "Greg", "Hana", "Hannah", "Harold",
+    "Harper", "Hassan", "Hazel", "Heather", "Hector", "Helen", "Henry", "Hiro", "Holly", "Hugo", "Ian",
+    "Imani", "Ines", "Irene", "Isaac", "Isabel", "Isaiah", "Ivan", "Jack", "Jacob", "Jada", "Jade",
+    "Jamal", "James", "Jamie", "Jana", "Janet", "Jasmine", "Jason", "Javier", "Jay", "Jean", "Jenna",
+    "Jennifer", "Jeremy", "Jesse", "Jessica", "Jin", "Joan", "Joanna", "Joel", "John", "Jordan", "Jorge",
+    "Jose", "Joseph", "Joshua", "Joy", "Juan", "Julia", "Julian", "June", "Justin", "Kai", "Karen",
+    "Kate", "Katherine", "Keith", "Kelly", "Kenji", "Kevin", "Kim", "Kofi", "Kyle", "Lana", "Laura",
+    "Lauren", "Leah", "Lena", "Leo", "Leon", "Liam", "Lila", "Lily", "Linda", "Lisa", "Logan", "Lorena",
+    "Lucas", "Lucia", "Luis", "Luke", "Luna", "Lydia", "Maya", "Malik", "Marcus", "Margaret", "Maria",
+    "Mariana", "Mark", "Marta", "Martin", "Mary", "Mason", "Mateo", "Matthew", "Maxine", "Megan", "Mei",
+    "Melissa", "Mia", "Michael", "Michelle", "Miguel", "Mila", "Miles", "Min", "Miriam", "Mohammed",
+    "Monica", "Nadia", "Naomi", "Natalie", "Nathan", "Neil", "Nia", "Nicholas", "Nicole", "Nina",
+    "Noah", "Nora", "Olga", "Olivia", "Omar", "Oscar", "Owen", "Pablo", "Pamela", "Patricia", "Patrick",
+    "Paul", "Paula", "Pedro", "Penelope", "Peter", "Philip", "Priya", "Quinn", "Rachel", "Rafael",
+    "Rahul", "Ramon", "Raquel", "Ravi", "Rebecca", "Renee", "Ricardo", "Richard", "Riley", "Rita",
+    "Robert", "Roberto", "Robin", "Rosa", "Rose", "Ruby", "Ruth", "Ryan", "Sabrina", "Sam", "Samantha",
+    "Samuel", "Sandra", "Sara", "Sean", "Sebastian", "Selena", "Sergio", "Seth", "Shannon", "Sharon",
+    "Simone", "Sofia", "Sonia", "Sophie", "Stella", "Stephen", "Steven", "Sun", "Susan", "Sydney",
+    "Tamara", "Tanya", "Tara", "Teresa", "Theo", "Thomas", "Tiffany", "Timothy", "Tomas", "Tony",
+    "Tyler", "Valentina", "Vanessa", "Victor", "Victoria", "Vincent", "Violet", "Walter", "Wei",
+    "Wendy", "William", "Xavier", "Yara", "Yasmin", "Yusuf", "Zachary", "Zara", "Zoe",
+)
+
+LAST_NAMES = (
+    "Abbott", "Acosta", "Adams", "Adeyemi", "Aguilar", "Ahmed", "Alexander", "Ali", "Allen", "Alvarez",
+    "Anderson", "Andrews", "Armstrong", "Arnold", "Ashford", "Bailey", "Baker", "Banerjee", "Barnes",
+    "Bell", "Bennett", "Berg", "Bishop", "Black", "Blake", "Boyd", "Bradley", "Brennan", "Brooks",
+    "Brown", "Bryant", "Burke", "Burns", "Butler", "Byrne", "Caldwell", "Campbell", "Cardenas", "Carter",
+    "Castillo", "Castro", "Chan", "Chandler", "Chapman", "Chavez", "Chen", "Clark", "Cohen", "Cole",
+    "Coleman", "Collins", "Cooper", "Cruz", "Cunningham", "Daniels", "Davies", "Davis", "Delgado",
+    "Diaz", "Dixon", "Dominguez", "Doyle", "Duncan", "Dunn", "Edwards", "Ellis", "Evans", "Farrell",
+    "Ferguson", "Fernandez", "Fischer", "Fitzgerald", "Fleming", "Flores", "Ford", "Foster", "Fox",
+    "Franklin", "Friedman", "Fuentes", "Garcia", "Gardner", "Gibson", "Gill", "Goldberg", "Gomez",
+    "Gonzalez", "Gordon", "Graham", "Grant", "Gray", "Green", "Greene", "Griffin", "Gupta", "Gutierrez",
+    "Hall", "Hamilton", "Hansen", "Harper", "Harris", "Hart", "Hayes", "Henderson", "Hernandez", "Hill",
+    "Ho", "Hoffman", "Holland", "Holmes", "Howard", "Huang", "Hughes", "Hunt", "Ibrahim", "Jackson",
+    "James", "Jenkins", "Jensen", "Jimenez", "Johnson", "Jones", "Jordan", "Kane", "Kapoor", "Keller",
+    "Kelly", "Kennedy", "Khan", "Kim", "King", "Klein", "Knight", "Kowalski", "Kumar", "Lambert",
+    "Larsen", "Lawrence", "Lee", "Lewis", "Li", "Lin", "Liu", "Lopez", "Lynch", "MacDonald", "Malone",
+    "Marshall", "Martin", "Martinez", "Mason", "Matthews", "McCarthy", "Mehta", "Mendez", "Mendoza",
+    "Meyer", "Miller", "Mills", "Mitchell", "Molina", "Moore", "Morales", "Moreno", "Morgan", "Morris",
+    "Murphy", "Murray", "Myers", "Nakamura", "Nelson", "Nguyen", "Nichols", "Novak", "Obi", "O'Brien",
+    "Okafor", "Oliver", "Olsen", "Ortiz", "Owens", "Palmer", "Park", "Parker", "Patel", "Patterson",
+    "Pearson", "Perez", "Perry", "Peters", "Phillips", "Pierce", "Porter", "Powell", "Price", "Quinn",
+    "Ramirez", "Ramos", "Reed", "Reyes", "Reynolds", "Rice", "Richards", "Rivera", "Roberts", "Robinson",
+    "Rodriguez", "Rogers", "Romero", "Rose", "Ross", "Russell", "Ryan", "Sanchez", "Sanders", "Santos",
+    "Sato", "Schmidt", "Schneider", "Scott", "Shah", "Shapiro", "Shaw", "Silva", "Simmons", "Singh",
+    "Smith", "Snyder", "Soto", "Spencer", "Stewart", "Stone", "Sullivan", "Suzuki", "Tanaka", "Taylor",
+    "Thomas", "Thompson", "Torres", "Tran", "Tucker", "Turner", "Vargas", "Vasquez", "Vaughn", "Walker",
+    "Wallace", "Walsh", "Wang", "Ward", "Warren", "Washington", "Watson", "Weber", "Webb", "Wells",
+    "West", "White", "Williams", "Wilson", "Wong", "Wood", "Wright", "Wu", "Yamamoto", "Yang", "Young",
+    "Zhang", "Zimmerman",
+)
+
+# Title words: "<ADJ> <NOUN>", "The <NOUN>", "<NOUN> of <PLACE>" and so on read like real shows.
+TITLE_ADJECTIVES = (
+    "Silent", "Broken", "Golden", "Hidden", "Last", "Lost", "Midnight", "Northern", "Open", "Quiet",
+    "Red", "Second", "Secret", "Small", "Southern", "Wild", "Bright", "Cold", "Crooked", "Distant",
+    "Electric", "Fallen", "First", "Free", "Gentle", "Hollow", "Iron", "Little", "Long", "Loud",
+    "Lucky", "New", "Perfect", "Restless", "Rough", "Sharp", "Shining", "Stolen", "Strange", "Sudden",
+)
+TITLE_NOUNS = (
+    "Harbor", "Precinct", "Kitchen", "Verdict", "Frontier", "Station", "Witness", "Orchard", "Signal",
+    "Ward", "Empire", "Valley", "Counsel", "Shift", "Bridge", "Circuit", "Academy", "Homestead",
+    "Diner", "Tower", "Motel", "Ranch", "Crossing", "Lantern", "Harvest", "Alibi", "Parish", "Canyon",
+    "Garden", "Horizon", "Island", "Kingdom", "Ledger", "Mission", "Outpost", "Passage", "Refuge",
+    "Season", "Summit", "Tide", "Union", "Vault", "Wilderness", "Yard", "Assembly", "Beacon", "Colony",
+)
+TITLE_PLACES = (
+    "Ashford", "Bayview", "Cedar Falls", "Dunmore", "Eastbridge", "Fairhaven", "Glenwood", "Harlow",
+    "Ironwood", "Juniper", "Kingsport", "Lakeside", "Marlow", "Northgate", "Oakridge", "Pinecrest",
+    "Quarry Hill", "Redmond", "Silver Lake", "Thornbury", "Union City", "Westfield",
+)

@@ -1,0 +1,96 @@
+"""Per-engagement basis the formulas share: TAM from minimum scale by date, and distribution units."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import duckdb
+
+from greenroom.contracts.params import Pack
+from greenroom.contracts.sql import ref_sql, unverified_sql, value_sql
+from greenroom.money import mul_div_half_up
+
+DAY_SCALE = "minimums.day_performer"
+WEEKLY_SCALE = "minimums.weekly_performer"
+DAY_CATEGORIES = ("day", "three_day", "background")
+UNITS_182 = {"series": 3, "weekly": 2}
+
+
+def _round_over_half(a: str, b: str) -> str:
+    """SQL: a ÷ b rounded to a whole number, a fraction over one half rounding up (§78(e))."""
+    return f"(({a}) // ({b}) + CASE WHEN 2 * (({a}) % ({b})) > ({b}) THEN 1 ELSE 0 END)"
+
+
+def build_basis(con: duckdb.DuckDBPyConnection, pack: Pack) -> None:
+    """Materialise the basis table: engagements joined to titles with TAM and units."""
+    day, weekly = pack[DAY_SCALE], pack[WEEKLY_SCALE]
+    d = "t.pp_date"
+    day_v, weekly_v = value_sql(day, d), value_sql(weekly, d)
+    day_cats = ", ".join(f"'{c}'" for c in DAY_CATEGORIES)
+    salary_day = _round_over_half("e.tac_cents", day_v)
+    salary_other = _round_over_half("e.tac_cents", weekly_v)
+    con.execute(f"""
+CREATE OR REPLACE TEMP TABLE basis AS
+SELECT e.engagement_id, e.performer_id, e.title_id, e.category, e.days_worked, e.weeks_worked,
+       e.tac_cents, t.kind, t.agreement, t.length_minutes, t.pp_date, t.initial_release_date, t.genre,
+       t.series_id, t.season, t.platform, t.budget_cents,
+       e.days_worked * {day_v} + e.weeks_worked * {weekly_v} AS tam_cents,
+       {day_v} AS day_scale_cents, {weekly_v} AS weekly_scale_cents,
+       concat_ws(';', {ref_sql(day, d)}, {ref_sql(weekly, d)}) AS tam_params,
+       COALESCE({unverified_sql(day, d)} OR {unverified_sql(weekly, d)}, FALSE) AS tam_unverified,
+       e.category <> 'background' AS entitled,
+       CASE e.category WHEN 'series' THEN 3 WHEN 'weekly' THEN 2 ELSE 1 END AS units_182,
+       LEAST(25, e.days_worked + 5 * e.weeks_worked)
+         + CASE WHEN e.category IN ({day_cats}) THEN LEAST(50, {salary_day})
+                ELSE LEAST(50, 5 * {salary_other}) END AS units_78e
+FROM engagements e JOIN titles t USING (title_id)
+WHERE t.agreement = '{pack.agreement}'
+""")
+
+
+def tam_cents(engagement: Mapping[str, Any], title: Mapping[str, Any], pack: Pack) -> int | None:
+    """Total applicable minimum: days × day scale + weeks × weekly scale in force at principal photography."""
+    day = pack.value(DAY_SCALE, title["pp_date"])
+    weekly = pack.value(WEEKLY_SCALE, title["pp_date"])
+    if day is None or weekly is None:
+        return None
+    return int(engagement["days_worked"]) * int(day) + int(engagement["weeks_worked"]) * int(weekly)
+
+
+def tam_unverified(title: Mapping[str, Any], pack: Pack) -> bool:
+    """True when either scale used for TAM is unverified."""
+    pp: dt.date = title["pp_date"]
+    return any(not (v := pack.dated(p, pp)) or not v.verified for p in (DAY_SCALE, WEEKLY_SCALE))
+
+
+def units_182(engagement: Mapping[str, Any]) -> int:
+    """§18.2 units: series performer 3, weekly freelance 2, anyone else 1."""
+    return UNITS_182.get(str(engagement["category"]), 1)
+
+
+def units_78e_fifths(engagement: Mapping[str, Any], title: Mapping[str, Any], pack: Pack) -> int:
+    """§78(e) time units plus salary units, counted in fifths of a unit."""
+    day = int(pack.value(DAY_SCALE, title["pp_date"]))
+    weekly = int(pack.value(WEEKLY_SCALE, title["pp_date"]))
+    time_fifths = min(25, int(engagement["days_worked"]) + 5 * int(engagement["weeks_worked"]))
+    tac = int(engagement["tac_cents"])
+    if engagement["category"] in DAY_CATEGORIES:
+        salary = min(50, _over_half(tac, day))
+    else:
+        salary = min(50, 5 * _over_half(tac, weekly))
+    return time_fifths + salary
+
+
+def _over_half(a: int, b: int) -> int:
+    q, r = divmod(a, b)
+    return q + (1 if 2 * r > b else 0)
+
+
+def split_ph(gross_cents: int, includes_ph: bool, ph_rate_ppm: int) -> tuple[int, int]:
+    """Split a formula's result into (to the performer, to the P&H plans)."""
+    if includes_ph:
+        amount = mul_div_half_up(gross_cents, 1_000_000, 1_000_000 + ph_rate_ppm)
+        return amount, gross_cents - amount
+    return gross_cents, mul_div_half_up(gross_cents, ph_rate_ppm, 1_000_000)
