@@ -3,6 +3,7 @@ reference implementation. The format is documented in docs/cases.md."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +13,7 @@ import yaml
 
 from greenroom.contracts.params import load_pack
 from greenroom.residuals.engine import compute
+from greenroom.residuals.interest import late_interest
 from greenroom.residuals.reference import compute_reference
 from greenroom.residuals.situation import load_situation, situation_inputs
 
@@ -55,6 +57,8 @@ def _matches(line: Mapping[str, Any], want: Mapping[str, Any]) -> bool:
 def run_case(case: Mapping[str, Any], file: str = "") -> CaseResult:
     """Run one case through the SQL engine and the reference and compare with the expectations."""
     name = str(case["name"])
+    if "interest" in case:
+        return _run_interest_case(case, file)
     problems: list[str] = []
     titles = case.get("titles") or ([case["title"]] if "title" in case else [])
     engagements, exhibitions = case.get("engagements", []), case.get("exhibitions", [])
@@ -105,6 +109,19 @@ def run_case(case: Mapping[str, Any], file: str = "") -> CaseResult:
         if extra and case.get("expected"):
             problems.append(f"unexpected paying lines for exhibitions {sorted(extra)}")
     return CaseResult(name, file, not problems, problems)
+
+
+def _run_interest_case(case: Mapping[str, Any], file: str) -> CaseResult:
+    spec, want = case["interest"], case["expected"]
+    pack = load_pack(str(case.get("agreement", "sag-aftra-tv-theatrical")))
+    got = late_interest(pack, int(spec["unpaid_cents"]), _date(spec["due_date"]), _date(spec["paid_date"]))
+    problems = [f"{key} expected {want[key]}, got {getattr(got, key)}"
+                for key in ("months_late", "interest_cents") if key in want and getattr(got, key) != want[key]]
+    return CaseResult(str(case["name"]), file, not problems, problems)
+
+
+def _date(raw: Any) -> dt.date:
+    return raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
 
 
 def run_paths(paths: Iterable[Path]) -> list[CaseResult]:

@@ -4,7 +4,7 @@ reference implementation that the property tests hold the SQL to."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -142,8 +142,8 @@ class RefInputs:
     """The rows of one situation as plain Python values (dates as datetime.date, money as int cents)."""
 
     titles: Mapping[str, Mapping[str, Any]]
-    engagements: list[Mapping[str, Any]]
-    exhibitions: list[Mapping[str, Any]]
+    engagements: Sequence[Mapping[str, Any]]
+    exhibitions: Sequence[Mapping[str, Any]]
 
     def cast_of(self, title_id: str) -> list[Mapping[str, Any]]:
         """Engagements of a title entitled to residuals, in engagement_id order (the tie-break order)."""
