@@ -6,11 +6,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markdown import Markdown
 from rich.table import Table
 
 from greenroom.cli_support import console, fail, settings_from
 from greenroom.money import format_cents
 from greenroom.residuals.cases import run_paths
+from greenroom.residuals.catalog import markets_markdown
 from greenroom.residuals.engine import compute
 from greenroom.residuals.explain import explain_line, plain_words
 from greenroom.residuals.summary import Summary, summarize
@@ -131,3 +133,13 @@ def cases_run(paths: Annotated[list[Path], typer.Argument(help="Case files or fo
     console.print(f"{len(results) - failed} passed, {failed} failed")
     if failed or not results:
         raise typer.Exit(1)
+
+
+@app.command("rules")
+def rules_command(markdown: Annotated[bool, typer.Option("--markdown", help="Print Markdown.")] = False) -> None:
+    """List the markets and the formulas that price them, with their clauses."""
+    text = markets_markdown()
+    if markdown:
+        print(text, end="")
+    else:
+        console.print(Markdown(text))
