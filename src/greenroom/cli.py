@@ -41,3 +41,19 @@ app.add_typer(cases_app, name="cases", help="Run agreement cases (YAML: situatio
 # The demo commands (demo, demo-data, netflix) read best at the top level.
 for command in demo_app.registered_commands:
     app.registered_commands.append(command)
+
+
+@app.command("demo")
+def demo(
+    ctx: typer.Context,
+    scale: Annotated[str, typer.Option(help="tiny, small, medium, large, or a number of exhibition rows.")] = "small",
+    seed: Annotated[int, typer.Option(help="Seed of the generated union.")] = 7,
+    bad_fraction: Annotated[float, typer.Option(help="Share of bad rows, to show the quarantine.")] = 0.005,
+) -> None:
+    """Generate the demo union, load it, compute its residuals and print a summary."""
+    from greenroom.demo.pipeline import run_demo
+
+    settings = ctx.obj["settings"]
+    result = run_demo(settings, scale, seed, bad_fraction, record=settings.data_dir / "demo-summary.svg")
+    if not result.balanced:
+        raise typer.Exit(1)

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.markdown import Markdown
 from rich.table import Table
 
@@ -92,27 +93,27 @@ def exceptions_command(ctx: typer.Context, limit: Annotated[int, typer.Option()]
     console.print(table)
 
 
-def print_summary(s: Summary) -> None:
+def print_summary(s: Summary, out: Console = console) -> None:
     """Print a run summary as Rich tables."""
     t = Table("agreement", "market", "lines", "to performers", "P&H", title="Residuals by market")
     for agreement, market, n, amount, ph in s.by_market:
         t.add_row(agreement, market, f"{n:,}", format_cents(amount), format_cents(ph))
-    console.print(t)
+    out.print(t)
     t = Table("title", "name", "lines", "to performers", title="Top titles")
     for tid, name, n, amount in s.top_titles:
         t.add_row(tid, name, f"{n:,}", format_cents(amount))
-    console.print(t)
+    out.print(t)
     t = Table("performer", "name", "lines", "to performers", title="Top performers")
     for pid, name, n, amount in s.top_performers:
         t.add_row(pid, name, f"{n:,}", format_cents(amount))
-    console.print(t)
+    out.print(t)
     if s.exceptions_by_reason:
         t = Table("reason", "exhibitions", title="Exhibitions not priced (exceptions)")
         for reason, n in s.exceptions_by_reason:
             t.add_row(reason, f"{n:,}")
-        console.print(t)
+        out.print(t)
     if s.unverified_lines:
-        console.print(f"[yellow]{s.unverified_lines:,} lines depend on unverified values[/] "
+        out.print(f"[yellow]{s.unverified_lines:,} lines depend on unverified values[/] "
                       "(see `greenroom residuals explain LINE_ID`).")
 
 

@@ -93,7 +93,7 @@ class SqlContext:
                      if k not in ("performer_id", "engagement_id", "gross_cents", "units", "total_units")}
         pool_cols.update(columns)
         body = ",\n    ".join(f"{expr} AS {name}" for name, expr in pool_cols.items())
-        carried = ", ".join(f"p.{name}" for name in pool_cols if name != "pool_cents")
+        carried = ", ".join(name for name in pool_cols if name != "pool_cents")
         return f"""
 WITH pool AS (
   SELECT
