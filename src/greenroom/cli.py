@@ -41,6 +41,8 @@ app.add_typer(cases_app, name="cases", help="Run agreement cases (YAML: situatio
 # The demo commands (demo, demo-data, netflix) read best at the top level.
 for command in demo_app.registered_commands:
     app.registered_commands.append(command)
+for group in demo_app.registered_groups:
+    app.registered_groups.append(group)
 
 
 @app.command("demo")

@@ -14,11 +14,14 @@ from greenroom.demo.reference import (
     AVOD_SERVICES,
     BACKGROUND_FACTOR,
     CABLE_NETWORKS,
+    EST_STORES,
+    FOREIGN_BROADCASTERS,
     NETWORKS,
     NEW_MEDIA_SERVICES,
     PAY_SERVICES,
     PLATFORM_WEIGHTS,
     PLATFORMS,
+    SUPPLEMENTAL_OUTLETS,
     THREE_DAY_FACTOR,
     days_since_epoch,
     hbsvod_threshold_cents,
@@ -32,10 +35,10 @@ GENRE = {g: i for i, g in enumerate(GENRES)}
 CATEGORY = {c: i for i, c in enumerate(ENGAGEMENT_CATEGORIES)}
 
 # Every service name an exhibition row may carry in its `platform` column; rows hold an index.
-OUTLETS: tuple[str, ...] = (
+OUTLETS: tuple[str, ...] = tuple(dict.fromkeys(
     tuple(p.name for p in PLATFORMS) + NETWORKS + PAY_SERVICES + CABLE_NETWORKS + AVOD_SERVICES
-    + NEW_MEDIA_SERVICES
-)
+    + NEW_MEDIA_SERVICES + FOREIGN_BROADCASTERS + SUPPLEMENTAL_OUTLETS + EST_STORES
+))
 OUTLET = {name: i for i, name in enumerate(OUTLETS)}
 
 # Share of programs (a series with all its seasons, or one film) of each kind. Episodic kinds have
@@ -60,8 +63,8 @@ YEAR_WEIGHTS: dict[int, float] = {
 # Series: (chance of renewal each season, max seasons, episodes per season low/high).
 SERIES_SHAPE: dict[str, tuple[float, int, int, int]] = {
     "network_series": (0.62, 9, 10, 22),
-    "network_nonprime": (0.72, 10, 20, 40),
-    "syndicated_series": (0.65, 8, 22, 26),
+    "network_nonprime": (0.6, 6, 10, 20),
+    "syndicated_series": (0.6, 7, 20, 26),
     "made_for_pay": (0.6, 6, 8, 12),
     "new_media_derivative": (0.4, 4, 6, 10),
     "new_media_original": (0.45, 4, 6, 12),
@@ -88,7 +91,8 @@ class Performers:
 def make_performers(rng: np.random.Generator, n: int) -> Performers:
     """Performers with unique professional names and a Zipf-like chance of being cast."""
     width = max(5, len(str(n)))
-    ids = [f"P{i + 1:0{width}d}" for i in range(n)]
+    # Internally performers are ranked by how often they are cast; their union ids are not.
+    ids = [f"P{i + 1:0{width}d}" for i in rng.permutation(n).tolist()]
     nf, nl = len(names.FIRST_NAMES), len(names.LAST_NAMES)
     plain = min(n, int(nf * nl * 0.7))
     # SAG-AFTRA professional names are unique; beyond the plain first/last pairs, middle initials.
@@ -104,7 +108,7 @@ def make_performers(rng: np.random.Generator, n: int) -> Performers:
     # Two populations: principals (steep popularity: a few work constantly) and background actors.
     n_principal = max(int(n * 0.65), 1)
     n_background = max(n - n_principal, 1)
-    pw = 1.0 / (np.arange(n_principal) + 5.0) ** 1.05
+    pw = 1.0 / (np.arange(n_principal) + 20.0) ** 0.85
     bw = 1.0 / (np.arange(n_background) + 50.0) ** 0.6
     return Performers(ids, performer_names, n_principal, np.cumsum(pw) / pw.sum(), np.cumsum(bw) / bw.sum())
 
@@ -190,6 +194,14 @@ def _series_name(rng: np.random.Generator) -> str:
     return place
 
 
+# Start years of the first program of each kind; the HBSVOD one is recent enough for the 2023 bonus.
+_FIRST_PROGRAM_YEAR = {
+    "network_series": 2015, "network_nonprime": 2016, "syndicated_series": 2017, "tv_movie": 2016,
+    "made_for_pay": 2018, "new_media_derivative": 2019, "new_media_original": 2020, "hbsvod": 2024,
+    "theatrical_feature": 2017,
+}
+
+
 def _start_day(rng: np.random.Generator, program: int) -> int:
     years = list(YEAR_WEIGHTS)
     w = np.array([YEAR_WEIGHTS[y] for y in years])
@@ -197,7 +209,7 @@ def _start_day(rng: np.random.Generator, program: int) -> int:
     if program < len(TITLE_KINDS):
         # The first program of each kind starts early enough to have released titles and a reuse
         # history, so that even the tiny union covers every kind and most markets.
-        year = 2016 + program % 8
+        year = _FIRST_PROGRAM_YEAR[TITLE_KINDS[program]]
     lo = max(date(year, 1, 1), AGREEMENT_START)
     hi = date(year, 12, 31) if year < 2026 else date(2026, 6, 30)
     return days_since_epoch(lo) + int(rng.integers(0, (hi - lo).days + 1))
@@ -314,6 +326,8 @@ def _program(rng: np.random.Generator, kind: str, program: int, b: _Builder, cou
     episodes: list[tuple[int, int, int, int]] = []  # (season, episode, pp, release)
     if series:
         renew, max_seasons, lo, hi = SERIES_SHAPE[kind]
+        if scale.max_seasons is not None:
+            max_seasons = min(max_seasons, scale.max_seasons)
         seasons = 1
         while seasons < max_seasons and rng.random() < renew:
             seasons += 1

@@ -102,6 +102,13 @@ PAY_SERVICES = ("Premiere Pay", "Showcase", "CinemaMax")
 CABLE_NETWORKS = ("TVR", "Centerline", "Gold Channel", "Rewind", "Spectrum Classic")
 AVOD_SERVICES = ("FreeVee Plus", "Pluto Point", "Roku Lane", "Tubi Street")
 NEW_MEDIA_SERVICES = ("Webisode Hub", "ClipStream", "Sidebar TV")
+# Distributors report foreign, supplemental and sell-through receipts licence by licence, so one
+# quarter of a title can have a row per licensee.
+FOREIGN_BROADCASTERS = ("BritVision", "Kanal Nord", "TeleSur Uno", "Hoso Seven", "Canal Etoile",
+                        "Southern Cross Nine", "RTV Rhein", "Italia Piu", "Iberia TV", "Maple Nord")
+SUPPLEMENTAL_OUTLETS = ("SkyHigh In-Flight", "HotelVision", "CruiseLine Cinema", "CampusNet",
+                        "Premiere Pay", "Showcase")
+EST_STORES = ("iStore", "PlayMart", "VidBox", "ShopStream")
 
 
 # HBSVOD budget thresholds (§a11): the highest of the 2014/2020/2022 thresholds for a length, so a
