@@ -519,7 +519,11 @@ def _dedupe(rng: np.random.Generator, title: np.ndarray, performer: np.ndarray, 
 def _pay(rng: np.random.Generator, t: TitleBatch, title: np.ndarray, performer: np.ndarray,
          category: np.ndarray, factor: np.ndarray, film: np.ndarray,
          perf: Performers) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Days, weeks and TAC in cents for each engagement, consistent with its category and era."""
+    """Days, weeks and TAC in cents for each engagement, consistent with its category and era.
+
+    Days count only days engaged by the day; a weekly or series engagement counts weeks, so that
+    TAM (days × day scale + weeks × weekly scale) does not pay the same time twice.
+    """
     n = len(title)
     day_rate, week_rate = scale_cents(t.pp[title])
     is_film = film[title]
@@ -535,11 +539,9 @@ def _pay(rng: np.random.Generator, t: TitleBatch, title: np.ndarray, performer: 
     tac[c] = np.round(day_rate[c] * THREE_DAY_FACTOR / 100).astype(np.int64) * 100
     c = category == CATEGORY["weekly"]
     weeks[c] = np.where(is_film[c], 1 + rng.poisson(3.0, c.sum()), 1 + (rng.random(c.sum()) < 0.2))
-    days[c] = 5 * weeks[c]
     tac[c] = weeks[c] * week_rate[c]
     c = category == CATEGORY["series"]
     weeks[c] = 1
-    days[c] = 5
     tac[c] = np.round(week_rate[c] * factor[c] / 100).astype(np.int64) * 100
     c = category == CATEGORY["background"]
     days[c] = np.minimum(rng.geometric(0.6, c.sum()), 4)
