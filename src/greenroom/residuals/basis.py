@@ -42,9 +42,11 @@ SELECT e.engagement_id, e.performer_id, e.title_id, e.category, e.days_worked, e
        COALESCE({unverified_sql(day, d)} OR {unverified_sql(weekly, d)}, FALSE) AS tam_unverified,
        e.category <> 'background' AS entitled,
        CASE e.category WHEN 'series' THEN 3 WHEN 'weekly' THEN 2 ELSE 1 END AS units_182,
-       LEAST(25, e.days_worked + 5 * e.weeks_worked)
-         + CASE WHEN e.category IN ({day_cats}) THEN LEAST(50, {salary_day})
-                ELSE LEAST(50, 5 * {salary_other}) END AS units_78e
+       -- LEAST skips NULLs, so without scale in force the units must be NULL explicitly.
+       CASE WHEN {day_v} IS NULL OR {weekly_v} IS NULL THEN NULL
+            ELSE LEAST(25, e.days_worked + 5 * e.weeks_worked)
+              + CASE WHEN e.category IN ({day_cats}) THEN LEAST(50, {salary_day})
+                     ELSE LEAST(50, 5 * {salary_other}) END END AS units_78e
 FROM engagements e JOIN titles t USING (title_id)
 WHERE t.agreement = '{pack.agreement}'
 """)
