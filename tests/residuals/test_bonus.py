@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from greenroom.residuals.cases import run_paths
+from greenroom.residuals.formulas.bonus import FORMULAS as BONUS_FORMULAS
 from greenroom.residuals.situation import situation_inputs
 from tests.residuals.engine_check import assert_engine_matches_reference
 
@@ -58,7 +59,7 @@ def situations(draw: st.DrawFn) -> Any:
 @given(situations())
 def test_engine_matches_reference(inputs: Any) -> None:
     """The bulk SQL equals the Python reference to the cent; each bonus splits exactly 75/25."""
-    lines = assert_engine_matches_reference(inputs)
+    lines = assert_engine_matches_reference(inputs, BONUS_FORMULAS)
     mine = [ln for ln in lines if ln["formula_id"] == "bonus.streaming_success"]
     performer = {(ln["exhibition_id"], ln["engagement_id"]): ln for ln in mine
                  if ln["component"] == "bonus_performer"}

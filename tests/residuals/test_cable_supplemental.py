@@ -13,6 +13,7 @@ from greenroom.money import PPM
 from greenroom.residuals.cases import run_paths
 from greenroom.residuals.formulas._foreign_util import quarter_end
 from greenroom.residuals.formulas.cable_supplemental import FEATURE_KINDS, FREE_TV_KINDS, home_video_pool
+from greenroom.residuals.formulas.cable_supplemental import FORMULAS as CABLE_SUPPLEMENTAL_FORMULAS
 from greenroom.residuals.situation import situation_inputs
 from tests.residuals.engine_check import assert_engine_matches_reference
 
@@ -55,7 +56,7 @@ def cable_situation(draw):
 @settings(max_examples=20, deadline=None)
 @given(cable_situation())
 def test_engine_matches_reference(inputs):
-    lines = assert_engine_matches_reference(inputs)
+    lines = assert_engine_matches_reference(inputs, CABLE_SUPPLEMENTAL_FORMULAS)
     pools: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for line in lines:
         assert line["amount_cents"] >= 0 and line["ph_cents"] >= 0

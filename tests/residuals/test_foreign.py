@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from greenroom.contracts.params import load_pack
 from greenroom.residuals.cases import run_paths
 from greenroom.residuals.formulas._foreign_util import half_year_end
+from greenroom.residuals.formulas.foreign import FORMULAS as FOREIGN_FORMULAS
 from greenroom.residuals.formulas.foreign import FREE_TV_KINDS, aggregate_threshold
 from greenroom.residuals.situation import situation_inputs
 from tests.residuals.engine_check import assert_engine_matches_reference
@@ -50,7 +51,7 @@ def foreign_situation(draw):
 @settings(max_examples=20, deadline=None)
 @given(foreign_situation())
 def test_engine_matches_reference(inputs):
-    lines = assert_engine_matches_reference(inputs)
+    lines = assert_engine_matches_reference(inputs, FOREIGN_FORMULAS)
     pools: dict[str, list[dict]] = defaultdict(list)
     for line in lines:
         assert line["amount_cents"] >= 0 and line["ph_cents"] >= 0

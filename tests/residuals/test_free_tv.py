@@ -88,13 +88,13 @@ def _check_pools(lines: list[dict]) -> None:
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(situations(max_titles=6))
 def test_engine_matches_reference_on_random_free_tv_situations(inputs: Any) -> None:
-    _check_pools(assert_engine_matches_reference(inputs))
+    _check_pools(assert_engine_matches_reference(inputs, free_tv.FORMULAS))
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(situations(max_titles=4, b2=True))
 def test_engine_matches_reference_on_partial_market_and_launch_histories(inputs: Any) -> None:
-    lines = assert_engine_matches_reference(inputs)
+    lines = assert_engine_matches_reference(inputs, free_tv.FORMULAS)
     # A partial-market run never pays more than 20% of TAM, and is never a 2nd-run 40%.
     for ln in lines:
         if ln["component"] == "partial_market":

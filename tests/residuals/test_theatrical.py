@@ -5,6 +5,7 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from greenroom.residuals.formulas.theatrical import FORMULAS as THEATRICAL_FORMULAS
 from greenroom.residuals.situation import situation_inputs
 from tests.residuals.engine_check import assert_engine_matches_reference
 
@@ -32,7 +33,7 @@ def theatrical_situation(draw):
 @settings(max_examples=40, deadline=None)
 @given(theatrical_situation())
 def test_engine_matches_reference(inputs):
-    lines = assert_engine_matches_reference(inputs)
+    lines = assert_engine_matches_reference(inputs, THEATRICAL_FORMULAS)
     tam = {e["engagement_id"]: e for e in inputs.engagements}
     for line in lines:
         assert line["amount_cents"] >= 0 and tam[line["engagement_id"]]["category"] != "background"
