@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import pkgutil
 import threading
 from pathlib import Path
 
@@ -21,6 +24,23 @@ _migrated: set[str] = set()
 
 class Base(DeclarativeBase):
     """Declarative base shared by every ORM model in the application database."""
+
+
+def import_models() -> list[str]:
+    """Import every greenroom.<domain>.models module so Base.metadata holds all application tables.
+
+    Alembic's autogenerate compares the database with Base.metadata; a domain whose models were not
+    imported would look like tables to drop.
+    """
+    import greenroom
+
+    names = []
+    for info in pkgutil.iter_modules(greenroom.__path__):
+        name = f"greenroom.{info.name}.models"
+        if info.ispkg and importlib.util.find_spec(name) is not None:
+            importlib.import_module(name)
+            names.append(name)
+    return names
 
 
 def normalize_url(url: str) -> str:

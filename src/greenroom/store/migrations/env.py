@@ -9,10 +9,10 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import NullPool
 
-import greenroom.ingest.models  # noqa: F401  (registers the ingest tables on Base.metadata)
-from greenroom.store.db import Base, normalize_url
+from greenroom.store.db import Base, import_models, normalize_url
 
 config = context.config
+import_models()
 target_metadata = Base.metadata
 
 
