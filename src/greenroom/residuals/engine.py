@@ -136,7 +136,11 @@ SELECT {run_id}, x.exhibition_id, x.title_id, x.market,
     WHEN NOT EXISTS (SELECT 1 FROM basis b WHERE b.title_id = x.title_id AND b.entitled)
       THEN 'no engagement on this title is entitled to residuals (no cast loaded, or background only)'
     WHEN EXISTS (SELECT 1 FROM staging s WHERE s.exhibition_id = x.exhibition_id AND s.gross_cents IS NULL)
-      THEN 'no parameter value in force on this date (before the agreement''s first effective date?)'
+      -- A formula that could not price a row may say why in its note (e.g. a missing budget).
+      THEN 'no parameter value in force on this date (before the agreement''s first effective date?), '
+           || 'or a value the rule needs is missing'
+           || COALESCE(' — ' || (SELECT MAX(NULLIF(s.note, '')) FROM staging s
+                                  WHERE s.exhibition_id = x.exhibition_id AND s.gross_cents IS NULL), '')
     ELSE 'not payable under any rule in force for its dates and run number (e.g. the initial run, '
          || 'or a date outside the rule''s effective period)'
   END

@@ -1,0 +1,111 @@
+"""Small helpers shared by the pay-TV (§78) and new-media (Sideletters H and I) formulas.
+
+They keep the SQL and the Python reference in step: the same date arithmetic (month steps clamp
+to the month's last day, as DuckDB does), the same per-title ordering of exhibition rows and the
+same largest-remainder split of a pool over a units column of the basis.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from greenroom.contracts.params import Pack
+from greenroom.contracts.sql import ref_sql, unverified_sql, value_sql
+from greenroom.money import split_largest_remainder
+from greenroom.residuals.formulas.base import Formula, ReferenceImpl, RefInputs, RefLine, SqlContext
+
+Row = Mapping[str, Any]
+TitleReference = Callable[[RefInputs, Pack, Row, list[Row]], list[RefLine]]
+
+# Per-title order of exhibition rows, shared by every cumulative window (free days, units, weeks).
+ORDER = "PARTITION BY x.title_id ORDER BY x.start_date, x.exhibition_id"
+# A window over the rows before this one in that order.
+PREV = f"OVER ({ORDER} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
+
+
+def scoped_rows(f: Formula, select: str) -> str:
+    """SQL: the exhibitions a formula prices (x.*, joined to their title as b) plus extra columns."""
+    return (f"SELECT x.*, {select} FROM exhibitions x JOIN titles b ON b.title_id = x.title_id "
+            f"WHERE {f.scope_sql()}")
+
+
+def with_title(inner: str) -> str:
+    """SQL FROM clause: derived exhibition rows x joined to their title b (for ctx.pool)."""
+    return f"({inner}) x JOIN titles b ON b.title_id = x.title_id"
+
+
+def with_cast(inner: str) -> str:
+    """SQL FROM clause: derived exhibition rows x joined to the entitled cast b (for ctx.select)."""
+    return f"({inner}) x JOIN basis b ON b.title_id = x.title_id AND b.entitled"
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """day plus whole months, clamped to the last day of the month (DuckDB's date + INTERVAL rule)."""
+    total = day.year * 12 + day.month - 1 + months
+    year, month = divmod(total, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
+
+
+def sql_add_months(date_sql: str, months_sql: str) -> str:
+    """SQL twin of add_months."""
+    return f"CAST({date_sql} + to_months(CAST({months_sql} AS INTEGER)) AS DATE)"
+
+
+def sql_add_days(date_sql: str, days_sql: str) -> str:
+    """SQL for a date plus a whole number of days."""
+    return f"CAST({date_sql} + to_days(CAST({days_sql} AS INTEGER)) AS DATE)"
+
+
+def cite_when(ctx: SqlContext, condition: str, param_id: str, date_expr: str) -> str:
+    """Like ctx.p, but a line cites the parameter (and takes its verified status) only where condition
+    holds, for a value that matters to some pictures only."""
+    param = ctx.pack[param_id]
+    ctx.cite(f"CASE WHEN {condition} THEN {ref_sql(param, date_expr)} END",
+             f"(({condition}) AND {unverified_sql(param, date_expr)})")
+    return value_sql(param, date_expr)
+
+
+def rows_by_title(inputs: RefInputs, f: Formula) -> dict[str, list[Row]]:
+    """The exhibition rows a formula prices, grouped by title, each group in start_date order."""
+    out: dict[str, list[Row]] = {}
+    for x in sorted(inputs.exhibitions, key=lambda r: (r["start_date"], str(r["exhibition_id"]))):
+        title = inputs.titles.get(x["title_id"])
+        if title and f.applies(title, x):
+            out.setdefault(x["title_id"], []).append(x)
+    return out
+
+
+def per_title(fn: TitleReference) -> ReferenceImpl:
+    """A reference implementation from a per-title one (title, its rows in start order).
+
+    A title whose parameters are not in force on its date yields no lines, as the SQL yields NULL
+    amounts there, so the engine lists its rows as exceptions.
+    """
+    def reference(inputs: RefInputs, pack: Pack, f: Formula) -> list[RefLine]:
+        lines: list[RefLine] = []
+        for title_id, rows in rows_by_title(inputs, f).items():
+            try:
+                lines += fn(inputs, pack, inputs.titles[title_id], rows)
+            except LookupError as exc:
+                if isinstance(exc, KeyError):  # a bug, not a missing parameter value
+                    raise
+        return lines
+    return reference
+
+
+def pool_lines(inputs: RefInputs, x: Row, pool_cents: int, weight: Callable[[Row], int], *,
+               component: str, includes_ph: bool, ph_rate_ppm: int, unverified: bool) -> list[RefLine]:
+    """Python twin of SqlContext.pool: split pool_cents over the entitled cast with units above zero,
+    by largest remainder, ties to the lower engagement_id."""
+    cast = [e for e in inputs.cast_of(x["title_id"]) if weight(e) > 0]
+    if not cast:
+        return []
+    shares = split_largest_remainder(pool_cents, [weight(e) for e in cast])
+    return [RefLine(x["exhibition_id"], e["engagement_id"], e["performer_id"], share, component,
+                    includes_ph, ph_rate_ppm, unverified)
+            for e, share in zip(cast, shares, strict=True)]
+
