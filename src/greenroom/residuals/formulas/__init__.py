@@ -22,13 +22,7 @@ MODULES = (
 def _collect() -> tuple[Formula, ...]:
     found: list[Formula] = []
     for name in MODULES:
-        try:
-            module = import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{name}":
-                raise
-            continue
-        found.extend(module.FORMULAS)
+        found.extend(import_module(f"{__name__}.{name}").FORMULAS)
     ids = [f"{f.id}@{f.version}" for f in found]
     if len(ids) != len(set(ids)):
         raise ValueError(f"duplicate formula ids: {sorted(i for i in ids if ids.count(i) > 1)}")
