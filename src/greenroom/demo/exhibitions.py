@@ -41,6 +41,7 @@ COLUMNS = ("title", "market", "start", "end", "run", "territory", "gross", "unit
            "subscribers", "exh_days", "coverage", "platform")
 
 HBSVOD_90_DAY_RULE = days_since_epoch(date(2017, 7, 1))
+HBSVOD_FOREIGN_RULE = days_since_epoch(date(2020, 7, 1))
 BONUS_FIRST_RELEASE = days_since_epoch(date(2024, 1, 1))
 # Views ÷ subscribers is lognormal with this median and spread: P(ratio >= 0.20) is about 15%,
 # in the 10–20% band of HBSVOD programs the 2023 success bonus was expected to reach.
@@ -298,8 +299,9 @@ def _common_tv_reuse(c: _Ctx, sel: np.ndarray, *, foreign_p: float, cable_p: flo
     s = c.program_flag(sel, 6, est_p)
     _est(c, s, rel[s] + c.jitter(len(s), 0, 60), 16, 120.0 * t.popularity[s], (199, 299), stores=EST_STORES)
     s = c.program_flag(sel, 7, avod_p)
+    # Streaming may start after the paid AVOD year has run out, so the distributor's gross is always sent.
     _avod(c, s, rel[s] + (c.program_uniform(s, 2, 0.5, 3.0) * YEAR).astype(np.int64), 6,
-          _scale_by_length(t, s, 500.0), 2, c.program_choice(s, 2, AVOD_SERVICES))
+          _scale_by_length(t, s, 500.0), 0, c.program_choice(s, 2, AVOD_SERVICES))
 
 
 def _in_lieu(c: _Ctx, sel: np.ndarray, canada: bool = True) -> None:
@@ -462,7 +464,8 @@ def _hbsvod(c: _Ctx) -> None:
     title = sel[rep]
     c.rows.add(title, "hbsvod_domestic", start, end=end, subscribers=dom[rep], territory=TERRITORY["US-CA"],
                platform=t.outlet[title])
-    f = foreign[rep] > 0
+    # The foreign residual (35% of domestic) begins with the 2020 MOA.
+    f = (foreign[rep] > 0) & (t.pp[title] >= HBSVOD_FOREIGN_RULE)
     c.rows.add(title[f], "hbsvod_foreign", start[f], end=end[f], subscribers=foreign[rep][f],
                territory=TERRITORY["FOREIGN"], platform=t.outlet[title[f]])
     # The success bonus looks at the first 90 days of programs exhibited from 2024 on.
@@ -479,7 +482,7 @@ def _hbsvod(c: _Ctx) -> None:
                territory=TERRITORY["US-CA"], platform=t.outlet[s])
     # Related free AVOD of an HBSVOD program (2020 MOA 9.d), for a few programs years later.
     a = c.program_flag(sel, 2, 0.1)
-    _avod(c, a, t.release[a] + c.jitter(len(a), YEAR, 3 * YEAR), 4, 2_000.0 * t.popularity[a], 2,
+    _avod(c, a, t.release[a] + c.jitter(len(a), YEAR, 3 * YEAR), 4, 2_000.0 * t.popularity[a], 0,
           c.program_choice(a, 0, AVOD_SERVICES))
     o = c.program_flag(sel, 1, 0.12)
     _licenses(c, o, "hbsvod_other", t.release[o] + c.jitter(len(o), 2 * YEAR, 4 * YEAR), 2,
