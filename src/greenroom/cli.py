@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from greenroom.audit.commands import app as audit_app
 from greenroom.config import load_settings
 from greenroom.contracts.commands import app as contracts_app
 from greenroom.demo.commands import app as demo_app
@@ -37,6 +38,7 @@ def main(
 app.add_typer(ingest_app, name="ingest", help="Load studio files: validate, quarantine, re-load.")
 app.add_typer(residuals_app, name="residuals", help="Compute residuals and explain any line.")
 app.add_typer(contracts_app, name="contracts", help="Agreement parameters: values in force and citations.")
+app.add_typer(audit_app, name="audit", help="Audit residuals: what was paid against what is owed.")
 app.add_typer(cases_app, name="cases", help="Run agreement cases (YAML: situation in, amounts out).")
 # The demo commands (demo, demo-data, netflix) read best at the top level.
 for command in demo_app.registered_commands:

@@ -23,8 +23,9 @@ def _generate(settings: Settings, console: Console, scale: str, seed: int, bad_f
     with console.status(f"generating the demo union (scale {scale}, seed {seed})"):
         files = generate(out, scale, seed, fmt="csv", bad_fraction=bad_fraction)
     rows = ", ".join(f"{n:,} {k}" for k, n in files.rows.items())
+    shown = out.relative_to(Path.cwd()) if out.is_relative_to(Path.cwd()) else out
     console.print(f"[bold]1. Generated[/] {rows} for {files.performers:,} performers in {files.seconds:.1f}s "
-                  f"→ {out}")
+                  f"→ {shown}")
     return files
 
 

@@ -76,53 +76,60 @@ def compute(
     formulas: Sequence[Formula] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> ComputeResult:
-    """Price every loaded exhibition with the formulas in force and replace the stored lines."""
+    """Price every loaded exhibition with the formulas in force and replace the stored lines.
+
+    Runs in one transaction, so a failure leaves the previous run's lines in place.
+    """
     ensure_output_tables(con)
     started = dt.datetime.now()
     packs = list(packs) if packs is not None else [load_pack()]
     formulas = list(formulas) if formulas is not None else list(FORMULAS)
-    run_id = int(con.execute("SELECT COALESCE(MAX(run_id), 0) + 1 FROM compute_runs").fetchone()[0])  # type: ignore[index]
-    con.execute("CREATE OR REPLACE TEMP TABLE staging AS SELECT * EXCLUDE (line_id, run_id, agreement, "
-                "formula_id, formula_version, amount_cents, ph_cents) FROM residual_lines LIMIT 0")
-    con.execute("ALTER TABLE staging ADD COLUMN formula_id VARCHAR")
-    con.execute("ALTER TABLE staging ADD COLUMN formula_version VARCHAR")
-    con.execute("ALTER TABLE staging ADD COLUMN agreement VARCHAR")
-    cols = ", ".join(LINE_COLUMNS)
-    for pack in packs:
-        build_basis(con, pack)
-        for formula in formulas:
-            if formula.agreement != pack.agreement:
-                continue
-            if progress:
-                progress(formula.id)
-            con.execute(
-                f"INSERT INTO staging BY NAME SELECT {cols}, '{formula.id}' AS formula_id, "
-                f"'{formula.version}' AS formula_version, '{pack.agreement}' AS agreement "
-                f"FROM ({formula_sql(formula, pack)})"
-            )
-    _finalize(con, run_id, formulas)
-    result = _record_run(con, run_id, started)
-    con.execute("DROP TABLE IF EXISTS staging")
+    run_id = _scalar(con, "SELECT COALESCE(MAX(run_id), 0) + 1 FROM compute_runs")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("DELETE FROM residual_lines")
+        con.execute("DELETE FROM compute_exceptions")
+        for pack in packs:
+            build_basis(con, pack)
+            for formula in formulas:
+                if formula.agreement != pack.agreement:
+                    continue
+                if progress:
+                    progress(formula.id)
+                con.execute(_insert_sql(formula, pack, run_id))
+        # Rows a formula could not price (a value not in force, a figure missing) become exceptions.
+        con.execute("CREATE OR REPLACE TEMP TABLE unpriced AS "
+                    "SELECT exhibition_id, note FROM residual_lines WHERE gross_cents IS NULL")
+        con.execute("DELETE FROM residual_lines WHERE gross_cents IS NULL")
+        _record_exceptions(con, run_id, formulas)
+        result = _record_run(con, run_id, started)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("DROP TABLE IF EXISTS unpriced")
     return result
 
 
-def _finalize(con: duckdb.DuckDBPyConnection, run_id: int, formulas: Sequence[Formula]) -> None:
+def _insert_sql(formula: Formula, pack: Pack, run_id: int) -> str:
+    """INSERT of one formula's lines, with stable line ids and the P&H split done in the same pass."""
     ctx = SqlContext
-    amount = (f"CASE WHEN includes_ph THEN {ctx.muldiv('gross_cents', '1000000', '1000000 + ph_rate_ppm')} "
-              "ELSE gross_cents END")
-    con.execute("DELETE FROM residual_lines")
-    con.execute("DELETE FROM compute_exceptions")
-    con.execute(f"""
+    cols = ", ".join(LINE_COLUMNS)
+    inclusive_amount = ctx.muldiv("gross_cents", "1000000", "1000000 + ph_rate_ppm")
+    return f"""
 INSERT INTO residual_lines BY NAME
-SELECT s.*, {run_id} AS run_id,
-       'L' || substr(md5(formula_id || '|' || exhibition_id || '|' || engagement_id || '|' || component), 1, 16)
+SELECT {cols},
+       '{formula.id}' AS formula_id, '{formula.version}' AS formula_version, '{pack.agreement}' AS agreement,
+       {run_id} AS run_id,
+       'L' || substr(md5('{formula.id}|' || exhibition_id || '|' || engagement_id || '|' || component), 1, 16)
          AS line_id,
-       a.amount_cents,
-       CASE WHEN includes_ph THEN gross_cents - a.amount_cents ELSE {ctx.pct('gross_cents', 'ph_rate_ppm')} END
+       CASE WHEN includes_ph THEN {inclusive_amount} ELSE gross_cents END AS amount_cents,
+       CASE WHEN includes_ph THEN gross_cents - {inclusive_amount} ELSE {ctx.pct('gross_cents', 'ph_rate_ppm')} END
          AS ph_cents
-FROM staging s, LATERAL (SELECT {amount} AS amount_cents) a
-WHERE gross_cents IS NOT NULL
-""")
+FROM ({formula_sql(formula, pack)})"""
+
+
+def _record_exceptions(con: duckdb.DuckDBPyConnection, run_id: int, formulas: Sequence[Formula]) -> None:
     covered = " OR ".join(
         f"(x.market IN ({', '.join(repr(m) for m in f.markets)}) "
         f"AND t.kind IN ({', '.join(repr(k) for k in f.kinds)}))"
@@ -135,17 +142,17 @@ SELECT {run_id}, x.exhibition_id, x.title_id, x.market,
     WHEN NOT ({covered}) THEN 'no rule prices market ' || x.market || ' for a picture of kind ' || t.kind
     WHEN NOT EXISTS (SELECT 1 FROM basis b WHERE b.title_id = x.title_id AND b.entitled)
       THEN 'no engagement on this title is entitled to residuals (no cast loaded, or background only)'
-    WHEN EXISTS (SELECT 1 FROM staging s WHERE s.exhibition_id = x.exhibition_id AND s.gross_cents IS NULL)
+    WHEN EXISTS (SELECT 1 FROM unpriced u WHERE u.exhibition_id = x.exhibition_id)
       -- A formula that could not price a row may say why in its note (e.g. a missing budget).
       THEN 'no parameter value in force on this date (before the agreement''s first effective date?), '
            || 'or a value the rule needs is missing'
-           || COALESCE(' — ' || (SELECT MAX(NULLIF(s.note, '')) FROM staging s
-                                  WHERE s.exhibition_id = x.exhibition_id AND s.gross_cents IS NULL), '')
+           || COALESCE(' — ' || (SELECT MAX(NULLIF(u.note, '')) FROM unpriced u
+                                  WHERE u.exhibition_id = x.exhibition_id), '')
     ELSE 'not payable under any rule in force for its dates and run number (e.g. the initial run, '
          || 'or a date outside the rule''s effective period)'
   END
 FROM exhibitions x LEFT JOIN titles t USING (title_id)
-WHERE NOT EXISTS (SELECT 1 FROM residual_lines l WHERE l.exhibition_id = x.exhibition_id)
+WHERE x.exhibition_id NOT IN (SELECT exhibition_id FROM residual_lines)
 """)
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 import duckdb
 
 from greenroom.config import Settings
+
+DEFAULT_MEMORY_LIMIT = "3GB"
 
 
 def connect(settings: Settings, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -13,4 +17,6 @@ def connect(settings: Settings, read_only: bool = False) -> duckdb.DuckDBPyConne
     tmp = settings.data_dir / "duckdb-tmp"
     tmp.mkdir(exist_ok=True)
     con.execute(f"SET temp_directory = '{tmp}'")
+    # A bound keeps big computations inside the machine's memory; DuckDB spills past it.
+    con.execute(f"SET memory_limit = '{os.environ.get('GREENROOM_DUCKDB_MEMORY_LIMIT', DEFAULT_MEMORY_LIMIT)}'")
     return con

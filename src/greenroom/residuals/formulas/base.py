@@ -62,16 +62,17 @@ class SqlContext:
         unv = " OR ".join(f"COALESCE({u}, FALSE)" for u in self.unverified) or "FALSE"
         return f"concat_ws(';', {refs}) AS params, ({unv}) AS unverified"
 
+    # 64-bit integer arithmetic: DuckDB raises an error on overflow rather than wrapping, so an
+    # amount too large for it (beyond about $90 billion × 100%) fails loudly instead of going wrong.
     @staticmethod
     def pct(amount_expr: str, ppm_expr: str) -> str:
-        """SQL for amount × rate (ppm) rounded half-up to the cent, in 128-bit integers."""
-        return f"CAST((CAST({amount_expr} AS HUGEINT) * ({ppm_expr}) + 500000) // 1000000 AS BIGINT)"
+        """SQL for amount × rate (ppm) rounded half-up to the cent."""
+        return f"((CAST({amount_expr} AS BIGINT) * ({ppm_expr}) + 500000) // 1000000)"
 
     @staticmethod
     def muldiv(a_expr: str, b_expr: str, d_expr: str) -> str:
         """SQL for a × b ÷ d rounded half-up, for non-negative operands."""
-        return (f"CAST((CAST({a_expr} AS HUGEINT) * ({b_expr}) * 2 + ({d_expr})) // (2 * ({d_expr})) "
-                "AS BIGINT)")
+        return f"((CAST({a_expr} AS BIGINT) * ({b_expr}) * 2 + ({d_expr})) // (2 * ({d_expr})))"
 
     def select(self, formula: Formula, columns: Mapping[str, str], from_: str = "", where: str = "") -> str:
         """A per-performer SELECT over exhibitions x joined to the basis view b, with defaults filled in."""
@@ -93,34 +94,38 @@ class SqlContext:
                      if k not in ("performer_id", "engagement_id", "gross_cents", "units", "total_units")}
         pool_cols.update(columns)
         body = ",\n    ".join(f"{expr} AS {name}" for name, expr in pool_cols.items())
-        carried = ", ".join(name for name in pool_cols if name != "pool_cents")
+        carried = ", ".join(f"p.{name}" for name in pool_cols if name != "pool_cents")
+        # The split works on narrow rows (ids, units, cents) and joins the wide explanation back
+        # once per exhibition, because sorting wide rows per performer dominated the cost.
         return f"""
-WITH pool AS (
+WITH pool AS MATERIALIZED (
   SELECT
     {body},
     {self.explain_columns()}
   FROM {source}
   WHERE {formula.scope_sql()}{f" AND ({where})" if where else ""}
 ),
-shares AS (
-  SELECT p.*, m.performer_id, m.engagement_id, m.{units} AS units,
-         SUM(m.{units}) OVER (PARTITION BY p.exhibition_id) AS total_units
-  FROM pool p JOIN basis m ON m.title_id = p.title_id AND m.entitled AND m.{units} > 0
+cast_units AS (
+  SELECT title_id, performer_id, engagement_id, {units} AS units,
+         SUM({units}) OVER (PARTITION BY title_id) AS total_units
+  FROM basis WHERE entitled AND {units} > 0
 ),
 floored AS (
-  SELECT *, CAST((CAST(pool_cents AS HUGEINT) * units) // total_units AS BIGINT) AS floor_cents,
-            CAST((CAST(pool_cents AS HUGEINT) * units) % total_units AS BIGINT) AS rem
-  FROM shares
+  SELECT p.exhibition_id, p.pool_cents, c.performer_id, c.engagement_id, c.units, c.total_units,
+         (p.pool_cents * c.units) // c.total_units AS floor_cents,
+         (p.pool_cents * c.units) % c.total_units AS rem
+  FROM pool p JOIN cast_units c ON c.title_id = p.title_id
 ),
-ranked AS (
-  SELECT *, pool_cents - SUM(floor_cents) OVER (PARTITION BY exhibition_id) AS leftover,
-         ROW_NUMBER() OVER (PARTITION BY exhibition_id ORDER BY rem DESC, engagement_id) AS rk
+shares AS (
+  SELECT exhibition_id, performer_id, engagement_id, units, total_units,
+         floor_cents + CASE WHEN ROW_NUMBER() OVER (PARTITION BY exhibition_id ORDER BY rem DESC, engagement_id)
+                                 <= pool_cents - SUM(floor_cents) OVER (PARTITION BY exhibition_id)
+                            THEN 1 ELSE 0 END AS gross_cents
   FROM floored
 )
-SELECT performer_id, engagement_id, {carried},
-       floor_cents + CASE WHEN rk <= leftover THEN 1 ELSE 0 END AS gross_cents,
-       pool_cents, units, total_units, params, unverified
-FROM ranked"""
+SELECT s.performer_id, s.engagement_id, {carried}, s.gross_cents, p.pool_cents, s.units, s.total_units,
+       p.params, p.unverified
+FROM shares s JOIN pool p ON p.exhibition_id = s.exhibition_id"""
 
 
 @dataclass(frozen=True)

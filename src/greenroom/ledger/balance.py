@@ -1,0 +1,99 @@
+"""Balance checks per (payer, title, performer, market, period): owed against paid, after Beancount's
+balance assertion, each with its tolerance, its difference and the entry ids behind it.
+
+Owed entries carry no payer (the engine does not know who pays); a title's payer is the one that
+remits for it (the payer of most of its paid entries, ties to the first name), so owed and paid
+meet in one key. A title nobody has remitted for keeps a NULL payer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import duckdb
+
+from greenroom.ledger.entries import ensure_ledger
+
+BALANCES_TABLE = "ledger_balances"
+KEY = ("payer", "title_id", "performer_id", "market", "period_start", "period_end")
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Ledger-wide sums: owed and paid to performers and to P&H."""
+
+    owed_cents: int
+    owed_ph_cents: int
+    paid_cents: int
+    paid_ph_cents: int
+
+    @property
+    def difference_cents(self) -> int:
+        """Owed minus paid, performer and P&H together."""
+        return self.owed_cents + self.owed_ph_cents - self.paid_cents - self.paid_ph_cents
+
+
+def build_balances(con: duckdb.DuckDBPyConnection, tolerances: Mapping[str, int] | None = None,
+                   default_tolerance: int = 0) -> int:
+    """(Re)build the ledger_balances table from every entry; returns how many keys it holds.
+
+    Columns: the key, owed/paid/diff cents for the performer and for P&H, tolerance_cents, ok
+    (both differences within tolerance), due_date (earliest owed), last_paid_date, owed_lines and
+    paid_rows (distinct sources), and owed_entries / paid_entries (ids of the live entries).
+    """
+    ensure_ledger(con)
+    tol = tolerances or {}
+    con.execute(f"""
+CREATE OR REPLACE TABLE {BALANCES_TABLE} AS
+WITH _tolerances AS (SELECT unnest(?::VARCHAR[]) AS payer, unnest(?::BIGINT[]) AS tolerance_cents),
+reversed AS (SELECT DISTINCT reverses AS rid FROM ledger_entries WHERE reverses IS NOT NULL),
+title_payer AS (
+  SELECT title_id, arg_min(payer, (-n, payer)) AS payer
+  FROM (SELECT title_id, payer, count(*) AS n FROM ledger_entries
+        WHERE kind = 'paid' AND reverses IS NULL GROUP BY ALL) GROUP BY title_id
+),
+e AS (
+  SELECT CASE WHEN e.kind = 'owed' THEN tp.payer ELSE e.payer END AS payer,
+         e.title_id, e.performer_id, e.market, e.period_start, e.period_end, e.kind, e.account, e.cents,
+         e.entry_id, e.source_id, e.due_date, e.paid_date,
+         e.reverses IS NULL AND r.rid IS NULL AS live
+  FROM ledger_entries e
+  LEFT JOIN reversed r ON r.rid = e.entry_id
+  LEFT JOIN title_payer tp ON e.kind = 'owed' AND tp.title_id = e.title_id
+),
+k AS (
+  SELECT {', '.join(KEY)},
+    COALESCE(SUM(cents) FILTER (WHERE kind = 'owed' AND account = 'performer'), 0) AS owed_cents,
+    COALESCE(SUM(cents) FILTER (WHERE kind = 'owed' AND account = 'ph'), 0) AS owed_ph_cents,
+    COALESCE(SUM(cents) FILTER (WHERE kind = 'paid' AND account = 'performer'), 0) AS paid_cents,
+    COALESCE(SUM(cents) FILTER (WHERE kind = 'paid' AND account = 'ph'), 0) AS paid_ph_cents,
+    MIN(due_date) FILTER (WHERE kind = 'owed' AND live) AS due_date,
+    MAX(paid_date) FILTER (WHERE kind = 'paid' AND live) AS last_paid_date,
+    COUNT(DISTINCT source_id) FILTER (WHERE kind = 'owed' AND live) AS owed_lines,
+    COUNT(DISTINCT source_id) FILTER (WHERE kind = 'paid' AND live) AS paid_rows,
+    COALESCE(list(entry_id ORDER BY entry_id) FILTER (WHERE kind = 'owed' AND live), []) AS owed_entries,
+    COALESCE(list(entry_id ORDER BY entry_id) FILTER (WHERE kind = 'paid' AND live), []) AS paid_entries
+  FROM e GROUP BY ALL
+)
+SELECT k.*, CAST(owed_cents - paid_cents AS BIGINT) AS diff_cents,
+       CAST(owed_ph_cents - paid_ph_cents AS BIGINT) AS diff_ph_cents,
+       COALESCE(t.tolerance_cents, {int(default_tolerance)}) AS tolerance_cents,
+       abs(owed_cents - paid_cents) <= COALESCE(t.tolerance_cents, {int(default_tolerance)})
+         AND abs(owed_ph_cents - paid_ph_cents) <= COALESCE(t.tolerance_cents, {int(default_tolerance)}) AS ok
+FROM k LEFT JOIN _tolerances t ON t.payer = k.payer
+""", [list(tol), [int(v) for v in tol.values()]])
+    row = con.execute(f"SELECT count(*) FROM {BALANCES_TABLE}").fetchone()
+    return int(row[0]) if row else 0
+
+
+def ledger_totals(con: duckdb.DuckDBPyConnection) -> Totals:
+    """Owed and paid over every entry (reversals net out)."""
+    ensure_ledger(con)
+    row = con.execute("""SELECT
+        COALESCE(SUM(cents) FILTER (WHERE kind = 'owed' AND account = 'performer'), 0),
+        COALESCE(SUM(cents) FILTER (WHERE kind = 'owed' AND account = 'ph'), 0),
+        COALESCE(SUM(cents) FILTER (WHERE kind = 'paid' AND account = 'performer'), 0),
+        COALESCE(SUM(cents) FILTER (WHERE kind = 'paid' AND account = 'ph'), 0) FROM ledger_entries""").fetchone()
+    assert row is not None
+    return Totals(*(int(v) for v in row))

@@ -1,0 +1,219 @@
+"""Ledger entries in DuckDB: append-only, posted idempotently from a source, corrected by new entries.
+
+Why DuckDB and not the application database: an audit posts one entry per residual line and
+account (millions), and the balance checks aggregate all of them; DuckDB does both set-based,
+next to residual_lines, without moving rows between stores.
+
+Each entry is one side of what Beancount would write as a two-posting transaction (owed: the
+payer owes the performer; paid: the payer paid the performer); the contra posting is implied by
+the kind, so it is not stored twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from dataclasses import dataclass
+
+import duckdb
+
+OWED = "owed"
+PAID = "paid"
+KINDS = (OWED, PAID)
+PERFORMER = "performer"
+PH = "ph"
+ACCOUNTS = (PERFORMER, PH)
+
+ENTRIES_DDL = """
+CREATE TABLE IF NOT EXISTS ledger_entries (
+  entry_id VARCHAR PRIMARY KEY, batch_id VARCHAR NOT NULL, posted_at TIMESTAMP NOT NULL,
+  kind VARCHAR NOT NULL, account VARCHAR NOT NULL, cents BIGINT NOT NULL, reverses VARCHAR,
+  source_id VARCHAR NOT NULL, payer VARCHAR, title_id VARCHAR, performer_id VARCHAR, market VARCHAR,
+  period_start DATE, period_end DATE, due_date DATE, paid_date DATE, reference VARCHAR, memo VARCHAR
+)"""
+
+BATCHES_DDL = """
+CREATE TABLE IF NOT EXISTS ledger_batches (
+  batch_id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, posted_at TIMESTAMP NOT NULL,
+  posted BIGINT NOT NULL, reversed BIGINT NOT NULL, note VARCHAR
+)"""
+
+SOURCE_COLUMNS = ("source_id", "account", "cents", "payer", "title_id", "performer_id", "market",
+                  "period_start", "period_end", "due_date", "paid_date", "reference", "memo")
+"""Columns a posting source yields, one row per (source_id, account)."""
+
+# What makes a posted entry still right: any difference means reversal + new entry. memo is free text.
+_COMPARED = ("cents", "payer", "title_id", "performer_id", "market", "period_start", "period_end",
+             "due_date", "paid_date", "reference")
+_PREFIX = {OWED: "O", PAID: "P"}
+
+
+class LedgerError(ValueError):
+    """A posting or correction that the ledger refuses; the message says why."""
+
+
+@dataclass(frozen=True)
+class PostResult:
+    """What one posting did: new entries, reversals, or nothing because the batch was already posted."""
+
+    batch_id: str
+    posted: int
+    reversed: int
+    already: bool = False
+
+    @property
+    def changed(self) -> bool:
+        """True when the posting added any entry."""
+        return self.posted + self.reversed > 0
+
+
+def ensure_ledger(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the entries and batches tables if missing."""
+    con.execute(ENTRIES_DDL)
+    con.execute(BATCHES_DDL)
+
+
+def live_sql(kind: str | None = None) -> str:
+    """SQL for the live entries: neither a reversal nor reversed. Sums over them equal sums over all."""
+    where = f" AND e.kind = '{kind}'" if kind else ""
+    return ("SELECT e.* FROM ledger_entries e WHERE e.reverses IS NULL AND NOT EXISTS "
+            f"(SELECT 1 FROM ledger_entries r WHERE r.reverses = e.entry_id){where}")
+
+
+def batch_posted(con: duckdb.DuckDBPyConnection, batch_id: str) -> bool:
+    """True when a batch of that id was already posted."""
+    ensure_ledger(con)
+    return _batch_exists(con, batch_id)
+
+
+def _batch_exists(con: duckdb.DuckDBPyConnection, batch_id: str) -> bool:
+    return con.execute("SELECT count(*) FROM ledger_batches WHERE batch_id = ?", [batch_id]).fetchall() != [(0,)]
+
+
+def sync(con: duckdb.DuckDBPyConnection, batch_id: str, kind: str, source_sql: str, *, complete: bool,
+         note: str = "") -> PostResult:
+    """Make the live entries of a kind agree with a source, only by adding entries.
+
+    source_sql yields SOURCE_COLUMNS. A source row with no live entry is posted; one whose live entry
+    differs gets a reversal and a new entry; when complete (the source is the whole truth, like an
+    engine run), live entries the source no longer has are reversed. Zero amounts are not posted.
+    Posting the same source again finds nothing to change.
+    """
+    if kind not in KINDS:
+        raise LedgerError(f"unknown entry kind {kind!r}")
+    ensure_ledger(con)
+    if _batch_exists(con, batch_id):
+        return PostResult(batch_id, 0, 0, already=True)
+    cols = ", ".join(SOURCE_COLUMNS)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _want AS SELECT {cols} FROM ({source_sql}) WHERE cents <> 0")
+        _check_unique(con)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _live AS {live_sql(kind)}")
+        same = " AND ".join(f"l.{c} IS NOT DISTINCT FROM w.{c}" for c in _COMPARED)
+        vanished = "w.source_id IS NULL" if complete else "false"
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE _rev AS SELECT l.* FROM _live l
+            LEFT JOIN _want w ON w.source_id = l.source_id AND w.account = l.account
+            WHERE {vanished} OR (w.source_id IS NOT NULL AND NOT ({same}))""")
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE _new AS SELECT w.* FROM _want w
+            LEFT JOIN _live l ON w.source_id = l.source_id AND w.account = l.account
+            WHERE l.source_id IS NULL OR NOT ({same})""")
+        now = dt.datetime.now()
+        reversed_ = _insert_reversals(con, "_rev", batch_id, now, "superseded by " + batch_id)
+        posted = _scalar(con, f"""INSERT INTO ledger_entries (entry_id, batch_id, posted_at, kind, reverses, {cols})
+            SELECT '{_PREFIX[kind]}' || substr(md5(? || '|' || source_id || '|' || account), 1, 24),
+                   ?, ?, '{kind}', NULL, {cols} FROM _new""", [batch_id, batch_id, now])
+        if posted or reversed_ or complete:
+            con.execute("INSERT INTO ledger_batches VALUES (?, ?, ?, ?, ?, ?)",
+                        [batch_id, kind, now, posted, reversed_, note])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for t in ("_want", "_live", "_rev", "_new"):
+            con.execute(f"DROP TABLE IF EXISTS {t}")
+    return PostResult(batch_id, posted, reversed_)
+
+
+def _check_unique(con: duckdb.DuckDBPyConnection) -> None:
+    row = con.execute("SELECT source_id, account, count(*) FROM _want GROUP BY ALL HAVING count(*) > 1 "
+                      "LIMIT 1").fetchone()
+    if row:
+        raise LedgerError(f"the source gives {row[2]} rows for {row[0]} ({row[1]}); one per source and account")
+
+
+def _insert_reversals(con: duckdb.DuckDBPyConnection, table: str, batch_id: str, now: dt.datetime,
+                      memo: str) -> int:
+    """Post a reversal (same key, negated amount) for each entry in table."""
+    rest = "source_id, payer, title_id, performer_id, market, period_start, period_end, due_date, paid_date, reference"
+    return _scalar(con, f"""INSERT INTO ledger_entries (entry_id, batch_id, posted_at, kind, account, cents, reverses,
+        {rest}, memo)
+        SELECT 'X' || substr(md5('reversal|' || entry_id), 1, 24), ?, ?, kind, account, -cents, entry_id,
+               {rest}, ? FROM {table}""", [batch_id, now, memo])
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> int:
+    row = con.execute(sql, params or []).fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def _entry(con: duckdb.DuckDBPyConnection, entry_id: str) -> None:
+    """Refuse to correct an entry that does not exist, is a reversal, or was already reversed."""
+    row = con.execute("SELECT reverses FROM ledger_entries WHERE entry_id = ?", [entry_id]).fetchone()
+    if row is None:
+        raise LedgerError(f"no ledger entry {entry_id!r}")
+    if row[0] is not None:
+        raise LedgerError(f"{entry_id} is itself a reversal; correct the entry it reverses instead")
+    if con.execute("SELECT count(*) FROM ledger_entries WHERE reverses = ?", [entry_id]).fetchone() != (0,):
+        raise LedgerError(f"{entry_id} was already reversed")
+
+
+def reverse_entry(con: duckdb.DuckDBPyConnection, entry_id: str, memo: str) -> str:
+    """Cancel an entry by posting its reversal; returns the reversal's id."""
+    ensure_ledger(con)
+    _entry(con, entry_id)
+    batch = f"correction:{uuid.uuid4().hex[:16]}"
+    now = dt.datetime.now()
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE _one AS SELECT * FROM ledger_entries WHERE entry_id = ?", [entry_id])
+        _insert_reversals(con, "_one", batch, now, memo)
+        con.execute("INSERT INTO ledger_batches VALUES (?, 'correction', ?, 0, 1, ?)", [batch, now, memo])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.execute("DROP TABLE IF EXISTS _one")
+    return "X" + _md5(f"reversal|{entry_id}")
+
+
+def correct_entry(con: duckdb.DuckDBPyConnection, entry_id: str, cents: int, memo: str) -> tuple[str, str]:
+    """Replace an entry's amount: a reversal plus a new entry; returns (reversal id, new entry id)."""
+    ensure_ledger(con)
+    _entry(con, entry_id)
+    batch = f"correction:{uuid.uuid4().hex[:16]}"
+    new_id = "C" + _md5(f"{batch}|{entry_id}")
+    now = dt.datetime.now()
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE _one AS SELECT * FROM ledger_entries WHERE entry_id = ?", [entry_id])
+        _insert_reversals(con, "_one", batch, now, memo)
+        con.execute("""INSERT INTO ledger_entries SELECT ? AS entry_id, ? AS batch_id, ? AS posted_at, kind, account,
+            ? AS cents, NULL AS reverses, source_id, payer, title_id, performer_id, market, period_start, period_end,
+            due_date, paid_date, reference, ? AS memo FROM _one""", [new_id, batch, now, int(cents), memo])
+        con.execute("INSERT INTO ledger_batches VALUES (?, 'correction', ?, 1, 1, ?)", [batch, now, memo])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.execute("DROP TABLE IF EXISTS _one")
+    return "X" + _md5(f"reversal|{entry_id}"), new_id
+
+
+def _md5(text: str) -> str:
+    """The first 24 hex digits of md5, as DuckDB's substr(md5(...), 1, 24) gives them."""
+    return hashlib.md5(text.encode()).hexdigest()[:24]
