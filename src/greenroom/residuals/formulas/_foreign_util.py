@@ -10,7 +10,12 @@ from typing import Any
 
 from greenroom.contracts.params import Pack
 from greenroom.money import split_largest_remainder
-from greenroom.residuals.formulas.base import Formula, RefInputs, RefLine
+from greenroom.residuals.formulas.base import (
+    Formula,
+    RefInputs,
+    RefLine,
+    rows_by_title,  # noqa: F401 - re-exported for the formulas
+)
 
 Row = Mapping[str, Any]
 ORDER = "PARTITION BY x.title_id ORDER BY x.start_date, x.exhibition_id"
@@ -33,16 +38,6 @@ def running_gross_sql(f: Formula, extra: Mapping[str, str] | None = None) -> str
     cols = ", ".join(f"{expr} AS {name}" for name, expr in extra.items())
     # A second level so the extra columns can use the window columns.
     return f"SELECT x.*, {cols} FROM ({windowed}) x JOIN titles b ON b.title_id = x.title_id"
-
-
-def rows_by_title(inputs: RefInputs, f: Formula) -> dict[str, list[Row]]:
-    """Python twin of running_gross_sql's scope and order: in-scope exhibitions per title, in date order."""
-    out: dict[str, list[Row]] = {}
-    for x in sorted(inputs.exhibitions, key=lambda r: (r["start_date"], str(r["exhibition_id"]))):
-        title = inputs.titles.get(x["title_id"])
-        if title and f.applies(title, x):
-            out.setdefault(x["title_id"], []).append(x)
-    return out
 
 
 def gross(x: Row) -> int:

@@ -15,7 +15,14 @@ from typing import Any
 from greenroom.contracts.params import Pack
 from greenroom.contracts.sql import ref_sql, unverified_sql, value_sql
 from greenroom.money import split_largest_remainder
-from greenroom.residuals.formulas.base import Formula, ReferenceImpl, RefInputs, RefLine, SqlContext
+from greenroom.residuals.formulas.base import (
+    Formula,
+    ReferenceImpl,
+    RefInputs,
+    RefLine,
+    SqlContext,
+    rows_by_title,  # noqa: F401 - re-exported for the formulas
+)
 
 Row = Mapping[str, Any]
 TitleReference = Callable[[RefInputs, Pack, Row, list[Row]], list[RefLine]]
@@ -67,16 +74,6 @@ def cite_when(ctx: SqlContext, condition: str, param_id: str, date_expr: str) ->
     ctx.cite(f"CASE WHEN {condition} THEN {ref_sql(param, date_expr)} END",
              f"(({condition}) AND {unverified_sql(param, date_expr)})")
     return value_sql(param, date_expr)
-
-
-def rows_by_title(inputs: RefInputs, f: Formula) -> dict[str, list[Row]]:
-    """The exhibition rows a formula prices, grouped by title, each group in start_date order."""
-    out: dict[str, list[Row]] = {}
-    for x in sorted(inputs.exhibitions, key=lambda r: (r["start_date"], str(r["exhibition_id"]))):
-        title = inputs.titles.get(x["title_id"])
-        if title and f.applies(title, x):
-            out.setdefault(x["title_id"], []).append(x)
-    return out
 
 
 def per_title(fn: TitleReference) -> ReferenceImpl:

@@ -157,6 +157,17 @@ class RefInputs:
                       key=lambda e: str(e["engagement_id"]))
 
 
+def rows_by_title(inputs: RefInputs, formula: Formula) -> dict[str, list[Mapping[str, Any]]]:
+    """The exhibition rows a formula prices, grouped by title, each group in (start_date, id) order:
+    the Python twin of the per-title windows the SQL uses."""
+    out: dict[str, list[Mapping[str, Any]]] = {}
+    for x in sorted(inputs.exhibitions, key=lambda r: (r["start_date"], str(r["exhibition_id"]))):
+        title = inputs.titles.get(x["title_id"])
+        if title and formula.applies(title, x):
+            out.setdefault(x["title_id"], []).append(x)
+    return out
+
+
 SqlBuilder = Callable[["SqlContext", "Formula"], str]
 ReferenceImpl = Callable[[RefInputs, Pack, "Formula"], list[RefLine]]
 

@@ -8,13 +8,11 @@ release in the second area pays the remaining 50%. A release in an area already 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any
 
 from greenroom.contracts.params import Pack
 from greenroom.money import apply_ppm
 from greenroom.residuals.basis import tam_cents, tam_unverified
-from greenroom.residuals.formulas.base import Consulted, Formula, RefInputs, RefLine, SqlContext
+from greenroom.residuals.formulas.base import Consulted, Formula, RefInputs, RefLine, SqlContext, rows_by_title
 
 TV_KINDS = ("network_series", "network_nonprime", "syndicated_series", "tv_movie", "made_for_pay")
 US_CA = ("US", "CA", "US-CA")
@@ -60,12 +58,7 @@ def _sql(ctx: SqlContext, f: Formula) -> str:
 
 def _reference(inputs: RefInputs, pack: Pack, f: Formula) -> list[RefLine]:
     lines: list[RefLine] = []
-    by_title: dict[str, list[Mapping[str, Any]]] = {}
-    for x in sorted(inputs.exhibitions, key=lambda r: (r["start_date"], r["exhibition_id"])):
-        title = inputs.titles.get(x["title_id"])
-        if title and f.applies(title, x):
-            by_title.setdefault(x["title_id"], []).append(x)
-    for title_id, rows in by_title.items():
+    for title_id, rows in rows_by_title(inputs, f).items():
         title = inputs.titles[title_id]
         pp: dt.date = title["pp_date"]
         c = Consulted(pack, unverified=tam_unverified(title, pack))
