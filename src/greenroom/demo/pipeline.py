@@ -39,7 +39,7 @@ def _load(settings: Settings, console: Console, files: GeneratedFiles) -> list[L
                                                                      completed=frac or 0.0))
     for r in results:
         console.print(f"   {r.summary()}")
-        for message in r.messages[:3]:
+        for message in [m for m in r.messages if m != r.summary()][:3]:
             console.print(f"     {message}", markup=False)
     return results
 
