@@ -10,6 +10,7 @@ from typing import Any
 
 from greenroom.contracts.params import Pack
 from greenroom.contracts.sql import ref_sql, unverified_sql, value_sql
+from greenroom.residuals.basis import DAY_SCALE, WEEKLY_SCALE
 
 # Columns every formula yields, with the default expression used when a formula leaves one out.
 LINE_DEFAULTS: dict[str, str] = {
@@ -90,6 +91,10 @@ class SqlContext:
         other than the per-performer ones); each performer's gross_cents is their exact share.
         """
         source = from_ or "exhibitions x JOIN titles b ON b.title_id = x.title_id"
+        if units == "units_78e":
+            # §78(e) salary units are counted in multiples of scale, so the shares depend on it too.
+            self.p(DAY_SCALE, "b.pp_date")
+            self.p(WEEKLY_SCALE, "b.pp_date")
         pool_cols = {k: v for k, v in LINE_DEFAULTS.items()
                      if k not in ("performer_id", "engagement_id", "gross_cents", "units", "total_units")}
         pool_cols.update(columns)

@@ -21,7 +21,7 @@ from typing import Any
 
 from greenroom.contracts.params import Pack
 from greenroom.money import PPM, apply_ppm, mul_div_half_up
-from greenroom.residuals.basis import DAY_SCALE, WEEKLY_SCALE, units_78e_fifths, units_182
+from greenroom.residuals.basis import DAY_SCALE, WEEKLY_SCALE, tam_unverified, units_78e_fifths, units_182
 from greenroom.residuals.formulas._foreign_util import (
     days_after_sql,
     gross,
@@ -135,7 +135,7 @@ def _supplemental_reference(units: str) -> Callable[[RefInputs, Pack, Formula], 
         for title_id, rows in rows_by_title(inputs, f).items():
             title = inputs.titles[title_id]
             pp: dt.date = title["pp_date"]
-            c = Consulted(pack)
+            c = Consulted(pack, unverified=units == "units_78e" and tam_unverified(title, pack))
             values = (c.get("supplemental.rate", pp), c.get("supplemental.includes_ph", pp),
                       c.get("supplemental.due_days", pp), c.get(PH, ph_day(pack, PH, pp)))
             rate, inclusive, _, ph = values
@@ -207,7 +207,7 @@ def _home_video_reference(units: str) -> Callable[[RefInputs, Pack, Formula], li
         for title_id, rows in rows_by_title(inputs, f).items():
             title = inputs.titles[title_id]
             pp: dt.date = title["pp_date"]
-            c = Consulted(pack)
+            c = Consulted(pack, unverified=units == "units_78e" and tam_unverified(title, pack))
             values = (c.get("supplemental.home_video_dgr_share", pp), c.get("supplemental.home_video_rate_first", pp),
                       c.get("supplemental.home_video_rate_after", pp), c.get("supplemental.home_video_breakpoint", pp),
                       c.get("supplemental.includes_ph", pp), c.get("supplemental.due_days", pp),

@@ -20,7 +20,7 @@ from typing import Any
 
 from greenroom.contracts.params import Pack
 from greenroom.money import apply_ppm, mul_div_half_up
-from greenroom.residuals.basis import units_78e_fifths
+from greenroom.residuals.basis import tam_unverified, units_78e_fifths
 from greenroom.residuals.formulas._new_media_util import (
     PREV,
     Row,
@@ -236,7 +236,7 @@ Payables = Callable[[Consulted, Row, list[Row]], list[int | None]]
 def _pool_reference(payables: Payables, rate_id: str, ph_id: str, component: str,
                     small_cast_rule: bool = True) -> ReferenceImpl:
     def per_title_lines(inputs: RefInputs, pack: Pack, title: Row, rows: list[Row]) -> list[RefLine]:
-        c = Consulted(pack)
+        c = Consulted(pack, unverified=tam_unverified(title, pack))  # §78(e) units count multiples of scale
         pp, amounts = title["pp_date"], payables(c, title, rows)
         if small_cast_rule and len(inputs.cast_of(title["title_id"])) <= c.need(MOST, pp):
             return []
