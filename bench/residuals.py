@@ -179,8 +179,10 @@ def _connect(path: Path) -> duckdb.DuckDBPyConnection:
     shutil.rmtree(path.with_suffix(".tmp"), ignore_errors=True)
     con = duckdb.connect(str(path))
     con.execute(f"SET temp_directory = '{path.with_suffix('.tmp')}'")
-    if limit := os.environ.get("BENCH_DUCKDB_MEMORY_LIMIT"):
-        con.execute(f"SET memory_limit = '{limit}'")
+    from greenroom.store.analytics import DEFAULT_MEMORY_LIMIT
+
+    # Greenroom bounds its analytics connection; the bench runs the engine and SQL the same way.
+    con.execute(f"SET memory_limit = '{os.environ.get('BENCH_DUCKDB_MEMORY_LIMIT', DEFAULT_MEMORY_LIMIT)}'")
     return con
 
 
@@ -770,7 +772,7 @@ def main() -> None:
     parser.add_argument("--mem-cap", type=float, default=16 * 1024, help="MiB: stop (or skip) a variant above this")
     parser.add_argument("--timeout", type=float, default=4 * 3600, help="seconds: stop a variant after this")
     parser.add_argument("--duckdb-memory-limit", help="SET memory_limit for the engine and SQL variants, e.g. 4GB "
-                                                      "(default: DuckDB's own, as greenroom runs it)")
+                                                      "(default: greenroom's own, 3GB)")
     # Internal: run one variant in this process.
     parser.add_argument("--variant", choices=VARIANTS, help=argparse.SUPPRESS)
     parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
