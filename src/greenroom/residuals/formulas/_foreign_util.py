@@ -5,15 +5,12 @@ and the Python twin of SqlContext.pool."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from greenroom.contracts.params import Pack
-from greenroom.money import split_largest_remainder
 from greenroom.residuals.formulas.base import (
     Formula,
-    RefInputs,
-    RefLine,
     rows_by_title,  # noqa: F401 - re-exported for the formulas
 )
 
@@ -89,14 +86,3 @@ def half_year_end(day: dt.date) -> dt.date:
     return dt.date(day.year, 6, 30) if day.month <= 6 else dt.date(day.year, 12, 31)
 
 
-def pool_lines(inputs: RefInputs, x: Row, pool_cents: int, weight: Callable[[Row], int], component: str,
-               includes_ph: bool, ph_rate_ppm: int, unverified: bool) -> list[RefLine]:
-    """Python twin of SqlContext.pool: split one exhibition's pool over the cast by weight
-    (largest remainder, ties to the lower engagement_id); performers with no units get no line."""
-    cast = [e for e in inputs.cast_of(x["title_id"]) if weight(e) > 0]
-    if not cast:
-        return []
-    shares = split_largest_remainder(pool_cents, [weight(e) for e in cast])
-    return [RefLine(x["exhibition_id"], e["engagement_id"], e["performer_id"], share, component,
-                    includes_ph, ph_rate_ppm, unverified)
-            for e, share in zip(cast, shares, strict=True)]

@@ -5,14 +5,18 @@ as SQL for the engine and as a Python twin for the reference, side by side so th
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from greenroom.contracts.params import Pack
-from greenroom.residuals.formulas.base import Consulted, Formula, RefInputs, SqlContext
+from greenroom.residuals.formulas.base import (
+    Consulted,
+    Formula,
+    RefInputs,
+    SqlContext,
+    add_months,  # noqa: F401 - used by the formulas
+)
 
 # Made-for-pay programs are included: §18(b)(2)e) names them, and a pay-TV program that reaches
 # free TV is paid as a rerun (the pay exhibition being run 1).
@@ -32,12 +36,6 @@ def sql_list(values: tuple[str, ...]) -> str:
     return ", ".join(f"'{v}'" for v in values)
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """day + months, clamped to the month's last day (as DuckDB adds a month interval)."""
-    total = day.year * 12 + day.month - 1 + months
-    year, month = divmod(total, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return dt.date(year, month + 1, min(day.day, last))
 
 
 def due_sql(ctx: SqlContext, network: bool) -> str:

@@ -7,20 +7,18 @@ same largest-remainder split of a pool over a units column of the basis.
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from greenroom.contracts.params import Pack
 from greenroom.contracts.sql import ref_sql, unverified_sql, value_sql
-from greenroom.money import split_largest_remainder
 from greenroom.residuals.formulas.base import (
     Formula,
     ReferenceImpl,
     RefInputs,
     RefLine,
     SqlContext,
+    add_months,  # noqa: F401 - used by the formulas
     rows_by_title,  # noqa: F401 - re-exported for the formulas
 )
 
@@ -49,12 +47,6 @@ def with_cast(inner: str) -> str:
     return f"({inner}) x JOIN basis b ON b.title_id = x.title_id AND b.entitled"
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """day plus whole months, clamped to the last day of the month (DuckDB's date + INTERVAL rule)."""
-    total = day.year * 12 + day.month - 1 + months
-    year, month = divmod(total, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return dt.date(year, month + 1, min(day.day, last))
 
 
 def sql_add_months(date_sql: str, months_sql: str) -> str:
@@ -94,15 +86,4 @@ def per_title(fn: TitleReference) -> ReferenceImpl:
     return reference
 
 
-def pool_lines(inputs: RefInputs, x: Row, pool_cents: int, weight: Callable[[Row], int], *,
-               component: str, includes_ph: bool, ph_rate_ppm: int, unverified: bool) -> list[RefLine]:
-    """Python twin of SqlContext.pool: split pool_cents over the entitled cast with units above zero,
-    by largest remainder, ties to the lower engagement_id."""
-    cast = [e for e in inputs.cast_of(x["title_id"]) if weight(e) > 0]
-    if not cast:
-        return []
-    shares = split_largest_remainder(pool_cents, [weight(e) for e in cast])
-    return [RefLine(x["exhibition_id"], e["engagement_id"], e["performer_id"], share, component,
-                    includes_ph, ph_rate_ppm, unverified)
-            for e, share in zip(cast, shares, strict=True)]
 

@@ -3,6 +3,7 @@ reference implementation that the property tests hold the SQL to."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from typing import Any
 
 from greenroom.contracts.params import Pack
 from greenroom.contracts.sql import ref_sql, unverified_sql, value_sql
+from greenroom.money import split_largest_remainder
 from greenroom.residuals.basis import DAY_SCALE, WEEKLY_SCALE
 
 # Columns every formula yields, with the default expression used when a formula leaves one out.
@@ -171,6 +173,26 @@ def rows_by_title(inputs: RefInputs, formula: Formula) -> dict[str, list[Mapping
         if title and formula.applies(title, x):
             out.setdefault(x["title_id"], []).append(x)
     return out
+
+
+def pool_lines(inputs: RefInputs, x: Mapping[str, Any], pool_cents: int, weight: Callable[[Mapping[str, Any]], int],
+               component: str, includes_ph: bool, ph_rate_ppm: int, unverified: bool) -> list[RefLine]:
+    """Python twin of SqlContext.pool: split one exhibition's pool over the entitled cast with units
+    above zero, by largest remainder, ties to the lower engagement_id."""
+    cast = [e for e in inputs.cast_of(x["title_id"]) if weight(e) > 0]
+    if not cast:
+        return []
+    shares = split_largest_remainder(pool_cents, [weight(e) for e in cast])
+    return [RefLine(x["exhibition_id"], e["engagement_id"], e["performer_id"], share, component,
+                    includes_ph, ph_rate_ppm, unverified)
+            for e, share in zip(cast, shares, strict=True)]
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """day plus whole months, clamped to the month's last day (as DuckDB adds a month interval)."""
+    total = day.year * 12 + day.month - 1 + months
+    year, month = divmod(total, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 SqlBuilder = Callable[["SqlContext", "Formula"], str]

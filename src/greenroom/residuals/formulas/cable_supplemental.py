@@ -27,12 +27,11 @@ from greenroom.residuals.formulas._foreign_util import (
     gross,
     ph_day,
     ph_day_sql,
-    pool_lines,
     quarter_end_sql,
     rows_by_title,
     running_gross_sql,
 )
-from greenroom.residuals.formulas.base import Consulted, Formula, RefInputs, RefLine, SqlContext
+from greenroom.residuals.formulas.base import Consulted, Formula, RefInputs, RefLine, SqlContext, pool_lines
 
 FREE_TV_KINDS = ("network_series", "network_nonprime", "syndicated_series", "tv_movie")
 FEATURE_KINDS = ("theatrical_feature",)

@@ -22,11 +22,10 @@ from greenroom.residuals.formulas._foreign_util import (
     half_year_end_sql,
     ph_day,
     ph_day_sql,
-    pool_lines,
     rows_by_title,
     running_gross_sql,
 )
-from greenroom.residuals.formulas.base import Consulted, Formula, RefInputs, RefLine, SqlContext
+from greenroom.residuals.formulas.base import Consulted, Formula, RefInputs, RefLine, SqlContext, pool_lines
 
 FREE_TV_KINDS = ("network_series", "network_nonprime", "syndicated_series", "tv_movie")
 PH = "ph.residuals_rate"

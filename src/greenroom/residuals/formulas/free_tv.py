@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from greenroom.contracts.params import Pack
-from greenroom.money import apply_ppm, mul_div_half_up, split_largest_remainder
+from greenroom.money import apply_ppm, mul_div_half_up
 from greenroom.residuals.basis import tam_cents, tam_unverified, units_182
 from greenroom.residuals.formulas._free_tv_util import (
     NON_DRAMATIC,
@@ -35,7 +35,7 @@ from greenroom.residuals.formulas._free_tv_util import (
     syndication_rows,
     syndication_sql,
 )
-from greenroom.residuals.formulas.base import Consulted, Formula, RefInputs, RefLine, SqlContext
+from greenroom.residuals.formulas.base import Consulted, Formula, RefInputs, RefLine, SqlContext, pool_lines
 
 START = dt.date(2014, 7, 1)
 LAUNCH_NOTE = "promotional launch run: no residual for series performers (§18(b)(3))"
@@ -323,10 +323,7 @@ def _pool_reference(rate_id: str, on_exhibition_date: bool, component: str, incl
             if ph is None or not cast:
                 continue
             pool = apply_ppm(int(x["gross_receipts_cents"]), rate)
-            shares = split_largest_remainder(pool, [units_182(e) for e in cast])
-            for e, share in zip(cast, shares, strict=True):
-                lines.append(RefLine(x["exhibition_id"], e["engagement_id"], e["performer_id"], share,
-                                     component, includes_ph, ph, c.unverified))
+            lines += pool_lines(inputs, x, pool, units_182, component, includes_ph, ph, c.unverified)
         return lines
     return reference
 

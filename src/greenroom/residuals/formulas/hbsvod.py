@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from greenroom.contracts.params import Pack
-from greenroom.money import apply_ppm, split_largest_remainder
+from greenroom.money import apply_ppm
 from greenroom.residuals.basis import units_182
 from greenroom.residuals.formulas._hbsvod_util import (
     OFFSET,
@@ -28,7 +28,7 @@ from greenroom.residuals.formulas._hbsvod_util import (
     quarter_due_sql,
     with_columns,
 )
-from greenroom.residuals.formulas.base import Consulted, Formula, RefInputs, RefLine, SqlContext
+from greenroom.residuals.formulas.base import Consulted, Formula, RefInputs, RefLine, SqlContext, pool_lines
 
 KINDS = ("hbsvod",)
 PH = "ph.residuals_rate"
@@ -118,16 +118,6 @@ def _foreign_reference(inputs: RefInputs, pack: Pack, f: Formula) -> list[RefLin
 
 # --- gross-receipts residuals on other platforms (pooled by §18.2 units) ---------------------
 
-def _pool_lines(inputs: RefInputs, x: Mapping[str, Any], pool: int, component: str, includes_ph: bool,
-                ph: int, unverified: bool) -> list[RefLine]:
-    cast = inputs.cast_of(x["title_id"])
-    if not cast:
-        return []
-    shares = split_largest_remainder(pool, [units_182(e) for e in cast])
-    return [RefLine(x["exhibition_id"], e["engagement_id"], e["performer_id"], share, component,
-                    includes_ph, ph, unverified) for e, share in zip(cast, shares, strict=True)]
-
-
 def _other_sql(ctx: SqlContext, f: Formula) -> str:
     rate = ctx.p("hbsvod.other_rate", "b.pp_date")
     due_days = ctx.p("hbsvod.gross_due_days", "b.pp_date")
@@ -158,7 +148,7 @@ def _other_reference(inputs: RefInputs, pack: Pack, f: Formula) -> list[RefLine]
         if rate is None:
             continue
         pool = apply_ppm(int(x["gross_receipts_cents"]), rate)
-        lines.extend(_pool_lines(inputs, x, pool, "gross", True, ph, c.unverified))
+        lines.extend(pool_lines(inputs, x, pool, units_182, "gross", True, ph, c.unverified))
     return lines
 
 
@@ -218,7 +208,7 @@ def _avod_reference(inputs: RefInputs, pack: Pack, f: Formula) -> list[RefLine]:
             continue
         else:
             pool = apply_ppm(int(x["gross_receipts_cents"]), rate)
-        lines.extend(_pool_lines(inputs, x, pool, "gross", False, ph, c.unverified))
+        lines.extend(pool_lines(inputs, x, pool, units_182, "gross", False, ph, c.unverified))
     return lines
 
 

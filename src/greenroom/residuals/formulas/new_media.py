@@ -29,7 +29,6 @@ from greenroom.residuals.formulas._new_media_util import (
     add_months,
     cite_when,
     per_title,
-    pool_lines,
     scoped_rows,
     sql_add_days,
     sql_add_months,
@@ -44,6 +43,7 @@ from greenroom.residuals.formulas.base import (
     RefLine,
     SqlBuilder,
     SqlContext,
+    pool_lines,
 )
 
 TV_KINDS = ("network_series", "network_nonprime", "syndicated_series", "tv_movie", "made_for_pay")

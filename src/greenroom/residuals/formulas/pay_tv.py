@@ -27,13 +27,20 @@ from greenroom.residuals.formulas._new_media_util import (
     add_months,
     cite_when,
     per_title,
-    pool_lines,
     scoped_rows,
     sql_add_months,
     with_cast,
     with_title,
 )
-from greenroom.residuals.formulas.base import Consulted, Formula, ReferenceImpl, RefInputs, RefLine, SqlContext
+from greenroom.residuals.formulas.base import (
+    Consulted,
+    Formula,
+    ReferenceImpl,
+    RefInputs,
+    RefLine,
+    SqlContext,
+    pool_lines,
+)
 
 CLAUSE = "2014 TV Agreement §78"
 KINDS = ("made_for_pay",)
