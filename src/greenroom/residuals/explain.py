@@ -9,7 +9,7 @@ from typing import Any
 import duckdb
 
 from greenroom.contracts.params import DatedValue, Pack, load_pack
-from greenroom.money import PPM, format_cents
+from greenroom.money import PPM, format_cents, rate_to_ppm
 from greenroom.residuals.formulas import formula_by_id
 
 
@@ -52,9 +52,7 @@ def _show(unit: str, value: Any) -> str:
     if unit == "cents":
         return format_cents(int(value))
     if unit == "rate":
-        from decimal import Decimal
-
-        return format_rate(int(Decimal(str(value)) * PPM))
+        return format_rate(rate_to_ppm(value))
     return str(value)
 
 

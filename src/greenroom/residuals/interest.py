@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 
@@ -28,15 +29,10 @@ def months_late(due: dt.date, paid: dt.date) -> int:
     if paid <= due:
         return 0
     months = (paid.year - due.year) * 12 + (paid.month - due.month)
-    anniversary_day = min(due.day, _days_in_month(paid.year, paid.month))
+    anniversary_day = min(due.day, calendar.monthrange(paid.year, paid.month)[1])
     if paid.day > anniversary_day:
         months += 1
     return max(months, 1)
-
-
-def _days_in_month(year: int, month: int) -> int:
-    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
-    return (nxt - dt.timedelta(days=1)).day
 
 
 def late_interest(pack: Pack, unpaid_cents: int, due: dt.date, paid: dt.date) -> Interest:
