@@ -160,3 +160,47 @@ class FindingEvent(Base):
     resolution: Mapped[str | None] = mapped_column(String(16))
     run_id: Mapped[int | None] = mapped_column(ForeignKey("audit_runs.id"))
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+DRAFT = "draft"
+APPROVED = "approved"
+
+
+class ClaimStatement(Base):
+    """A claim statement to one payer: the claimed lines with their evidence, frozen as content with its hash.
+
+    Refreshing it from the findings replaces the content and the hash; an approval is pinned to the hash it
+    saw, so a statement whose content changed after approval is a draft again until someone approves it anew.
+    """
+
+    __tablename__ = "audit_claim_statements"
+    __table_args__ = (Index("ix_audit_claim_statements_payer", "payer"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    payer: Mapped[str] = mapped_column(String(200))
+    statuses: Mapped[list[str]] = mapped_column(JSON, default=list)
+    as_of: Mapped[date | None] = mapped_column(Date)
+    run_id: Mapped[int | None] = mapped_column(Integer)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    lines: Mapped[int] = mapped_column(Integer, default=0)
+    total_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ClaimApproval(Base):
+    """A staff member's approval of a claim statement's content, pinned to that content's hash. Never edited."""
+
+    __tablename__ = "audit_claim_approvals"
+    __table_args__ = (Index("ix_audit_claim_approvals_statement", "statement_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    statement_id: Mapped[int] = mapped_column(ForeignKey("audit_claim_statements.id"))
+    revision: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    approved_by: Mapped[str] = mapped_column(String(200))
+    approved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    note: Mapped[str] = mapped_column(Text, default="")
