@@ -1,4 +1,4 @@
-"""Report data as plain rows (dicts), for the CLI now and for HTML/PDF reports later.
+"""Report data as plain rows (dicts), for the CLI, the HTML/PDF reports and the web app.
 
 Balances come from ledger_balances as the last `greenroom audit run` left it; findings from the
 application database.
@@ -10,8 +10,9 @@ from collections import defaultdict
 from typing import Any
 
 import duckdb
+from sqlalchemy import select
 
-from greenroom.audit.models import CLAIMED, OPEN
+from greenroom.audit.models import CLAIMED, OPEN, AuditRun
 from greenroom.audit.workflow import query_findings
 from greenroom.config import Settings
 from greenroom.ledger.balance import BALANCES_TABLE
@@ -21,19 +22,21 @@ from greenroom.store.db import session_factory
 NO_PAYER = "(no payer yet)"
 
 
-def _has_balances(con: duckdb.DuckDBPyConnection) -> bool:
+def has_balances(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether an audit run has built the balances table."""
     row = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
                       [BALANCES_TABLE]).fetchone()
     return row is not None and row[0] > 0
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+def query_rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+    """The rows of a query as dicts keyed by column name."""
     cur = con.execute(sql, params or [])
     names = [d[0] for d in cur.description]
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
-def _open_findings(settings: Settings, performer_id: str | None = None) -> dict[str, list[Any]]:
+def open_findings(settings: Settings, performer_id: str | None = None) -> dict[str, list[Any]]:
     """Open or claimed findings, by payer."""
     sessions = session_factory(settings)
     out: dict[str, list[Any]] = defaultdict(list)
@@ -48,14 +51,24 @@ _TOTALS = """sum(owed_cents) AS owed_cents, sum(owed_ph_cents) AS owed_ph_cents,
   count(*) AS keys, count(*) FILTER (WHERE NOT ok) AS keys_not_ok"""
 
 
-def payer_report(settings: Settings) -> list[dict[str, Any]]:
-    """Per payer: owed, paid and the difference (performer and P&H), keys checked, open findings by type."""
+def _where_payer(payer: str | None, alias: str = "") -> tuple[str, list[Any]]:
+    """A WHERE clause for one payer (NO_PAYER: titles nobody has remitted for), or none."""
+    if payer is None:
+        return "", []
+    if payer == NO_PAYER:
+        return f"WHERE {alias}payer IS NULL", []
+    return f"WHERE {alias}payer = ?", [payer]
+
+
+def payer_report(settings: Settings, payer: str | None = None) -> list[dict[str, Any]]:
+    """Per payer (or just one): owed, paid and the difference (performer and P&H), keys checked, open findings."""
+    where, params = _where_payer(payer)
     with analytics.connect(settings) as con:
-        if not _has_balances(con):
+        if not has_balances(con):
             return []
-        rows = _rows(con, f"SELECT COALESCE(payer, '{NO_PAYER}') AS payer, {_TOTALS} "
-                          f"FROM {BALANCES_TABLE} GROUP BY 1 ORDER BY 1")
-    findings = _open_findings(settings)
+        rows = query_rows(con, f"SELECT COALESCE(payer, '{NO_PAYER}') AS payer, {_TOTALS} "
+                               f"FROM {BALANCES_TABLE} {where} GROUP BY 1 ORDER BY 1", params)
+    findings = open_findings(settings)
     for r in rows:
         by_type: dict[str, int] = defaultdict(int)
         for f in findings.get(r["payer"], []):
@@ -66,27 +79,46 @@ def payer_report(settings: Settings) -> list[dict[str, Any]]:
 
 def title_report(settings: Settings, payer: str | None = None) -> list[dict[str, Any]]:
     """Per title (optionally of one payer): its name, owed, paid, difference and keys not balancing."""
-    where = "WHERE b.payer = ?" if payer else ""
+    where, params = _where_payer(payer, "b.")
     with analytics.connect(settings) as con:
-        if not _has_balances(con):
+        if not has_balances(con):
             return []
-        return _rows(con, f"""SELECT COALESCE(b.payer, '{NO_PAYER}') AS payer, b.title_id, any_value(t.name) AS name,
-            {_TOTALS} FROM {BALANCES_TABLE} b LEFT JOIN titles t USING (title_id) {where}
-            GROUP BY 1, 2 ORDER BY 1, 2""", [payer] if payer else [])
+        return query_rows(con, f"""SELECT COALESCE(b.payer, '{NO_PAYER}') AS payer, b.title_id,
+            any_value(t.name) AS name, {_TOTALS} FROM {BALANCES_TABLE} b LEFT JOIN titles t USING (title_id)
+            {where} GROUP BY 1, 2 ORDER BY 1, 2""", params)
+
+
+def totals(settings: Settings, payer: str | None = None) -> dict[str, Any]:
+    """Owed, paid and the difference over all balances (or one payer's), with keys checked and not balancing."""
+    where, params = _where_payer(payer)
+    empty = {"owed_cents": 0, "owed_ph_cents": 0, "paid_cents": 0, "paid_ph_cents": 0, "difference_cents": 0,
+             "ph_difference_cents": 0, "keys": 0, "keys_not_ok": 0}
+    with analytics.connect(settings) as con:
+        if not has_balances(con):
+            return empty
+        rows = query_rows(con, f"SELECT {_TOTALS} FROM {BALANCES_TABLE} {where}", params)
+    return {k: int(v or 0) for k, v in rows[0].items()} if rows else empty
+
+
+def last_run(settings: Settings) -> AuditRun | None:
+    """The latest finished audit run (None before the first)."""
+    with session_factory(settings)() as s:
+        return s.scalars(select(AuditRun).where(AuditRun.finished_at.is_not(None))
+                         .order_by(AuditRun.id.desc()).limit(1)).first()
 
 
 def member_statement(settings: Settings, performer_id: str) -> list[dict[str, Any]]:
     """For one performer: each title, market and period with owed, paid, difference and open findings."""
     with analytics.connect(settings) as con:
-        if not _has_balances(con):
+        if not has_balances(con):
             return []
-        rows = _rows(con, f"""SELECT COALESCE(b.payer, '{NO_PAYER}') AS payer, b.title_id, t.name, b.market,
+        rows = query_rows(con, f"""SELECT COALESCE(b.payer, '{NO_PAYER}') AS payer, b.title_id, t.name, b.market,
             b.period_start, b.period_end, b.due_date, b.owed_cents, b.owed_ph_cents, b.paid_cents, b.paid_ph_cents,
             b.diff_cents AS difference_cents, b.diff_ph_cents AS ph_difference_cents, b.last_paid_date
             FROM {BALANCES_TABLE} b LEFT JOIN titles t USING (title_id) WHERE b.performer_id = ?
             ORDER BY b.period_start, b.title_id, b.market""", [performer_id])
     by_key: dict[tuple[Any, ...], list[str]] = defaultdict(list)
-    for fs in _open_findings(settings, performer_id).values():
+    for fs in open_findings(settings, performer_id).values():
         for f in fs:
             by_key[(f.title_id, f.market, f.period_start, f.period_end)].append(f"{f.type} #{f.id}")
     for r in rows:
@@ -94,11 +126,13 @@ def member_statement(settings: Settings, performer_id: str) -> list[dict[str, An
     return rows
 
 
-def findings_report(settings: Settings) -> list[dict[str, Any]]:
+def findings_report(settings: Settings, payer: str | None = None) -> list[dict[str, Any]]:
     """Findings counted by type, payer and status, with the money involved and the interest due."""
     sessions = session_factory(settings)
     acc: dict[tuple[str, str, str], dict[str, Any]] = {}
     for f in query_findings(sessions):
+        if payer is not None and (f.payer or NO_PAYER) != payer:
+            continue
         k = (f.type, f.payer or NO_PAYER, f.status)
         row = acc.setdefault(k, {"type": k[0], "payer": k[1], "status": k[2], "findings": 0, "difference_cents": 0,
                                  "ph_difference_cents": 0, "interest_cents": 0})

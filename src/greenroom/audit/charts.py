@@ -1,0 +1,197 @@
+"""The audit report's charts: their data as plain rows, and each drawn as inline SVG (HTML) or PNG (PDF).
+
+Charts are drawn with matplotlib's object API (Figure, no pyplot): no global state, safe in a web server,
+and no display needed (the Agg canvas).
+"""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # before anything imports pyplot: no display on servers
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+from greenroom.audit.findings import TYPES  # noqa: E402
+from greenroom.audit.reports import NO_PAYER, has_balances, open_findings, query_rows  # noqa: E402
+from greenroom.config import Settings  # noqa: E402
+from greenroom.ledger.balance import BALANCES_TABLE  # noqa: E402
+from greenroom.store import analytics  # noqa: E402
+
+matplotlib.rcParams["svg.hashsalt"] = "greenroom"  # stable ids: the same data draws the same SVG
+matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text (searchable, small)
+
+OWED_COLOR, PAID_COLOR = "#1f4e79", "#70ad47"
+TYPE_COLORS = dict(zip(TYPES, ("#c00000", "#7f6000", "#ff7f0e", "#8064a2", "#4bacc6", "#9bbb59", "#f79646",
+                               "#2c4d75", "#a5a5a5"), strict=True))
+
+
+def _payer_filter(payer: str | None, alias: str = "") -> tuple[str, list[Any]]:
+    if payer is None:
+        return "", []
+    col = f"{alias}payer"
+    if payer == NO_PAYER:
+        return f"WHERE {col} IS NULL", []
+    return f"WHERE {col} = ?", [payer]
+
+
+def owed_paid_by_month(settings: Settings, payer: str | None = None) -> list[dict[str, Any]]:
+    """Per month of the period paid for: owed and paid (performer + P&H), in cents, oldest first."""
+    where, params = _payer_filter(payer)
+    with analytics.connect(settings) as con:
+        if not has_balances(con):
+            return []
+        return query_rows(con, f"""SELECT strftime(date_trunc('month', period_start), '%Y-%m') AS month,
+            CAST(sum(owed_cents + owed_ph_cents) AS BIGINT) AS owed_cents,
+            CAST(sum(paid_cents + paid_ph_cents) AS BIGINT) AS paid_cents
+            FROM {BALANCES_TABLE} {where} GROUP BY 1 ORDER BY 1""", params)
+
+
+def findings_by_type_and_payer(settings: Settings, payer: str | None = None) -> list[dict[str, Any]]:
+    """Open and claimed findings counted by type and payer, with the money short (owed minus paid) and interest."""
+    acc: dict[tuple[str, str], dict[str, Any]] = {}
+    for p, fs in open_findings(settings).items():
+        if payer is not None and p != payer:
+            continue
+        for f in fs:
+            row = acc.setdefault((f.type, p), {"type": f.type, "payer": p, "findings": 0, "difference_cents": 0,
+                                               "interest_cents": 0})
+            row["findings"] += 1
+            row["difference_cents"] += f.difference_cents + f.ph_difference_cents
+            row["interest_cents"] += f.interest_cents
+    order = {t: i for i, t in enumerate(TYPES)}
+    return [acc[k] for k in sorted(acc, key=lambda k: (order.get(k[0], 99), k[1]))]
+
+
+def top_titles_by_shortfall(settings: Settings, payer: str | None = None, n: int = 10) -> list[dict[str, Any]]:
+    """The n titles with the most money short (owed minus paid on keys paid too little, performer + P&H)."""
+    where, params = _payer_filter(payer, "b.")
+    with analytics.connect(settings) as con:
+        if not has_balances(con):
+            return []
+        return query_rows(con, f"""SELECT COALESCE(b.payer, '{NO_PAYER}') AS payer, b.title_id,
+            any_value(t.name) AS name,
+            CAST(sum(greatest(b.diff_cents, 0) + greatest(b.diff_ph_cents, 0)) AS BIGINT) AS shortfall_cents,
+            count(*) FILTER (WHERE b.diff_cents > b.tolerance_cents OR b.diff_ph_cents > b.tolerance_cents)
+              AS keys_short
+            FROM {BALANCES_TABLE} b LEFT JOIN titles t USING (title_id) {where}
+            GROUP BY 1, 2 HAVING shortfall_cents > 0 ORDER BY shortfall_cents DESC, b.title_id LIMIT ?""",
+                          [*params, int(n)])
+
+
+def chart_data(settings: Settings, payer: str | None = None) -> dict[str, list[dict[str, Any]]]:
+    """All three charts' data, keyed by chart name (for the web app's own charts)."""
+    return {"owed_paid_by_month": owed_paid_by_month(settings, payer),
+            "findings_by_type_and_payer": findings_by_type_and_payer(settings, payer),
+            "top_titles_by_shortfall": top_titles_by_shortfall(settings, payer)}
+
+
+def _dollars(x: float, _pos: int) -> str:
+    value = x / 100
+    if abs(value) >= 1_000_000:
+        return f"${value / 1_000_000:,.1f}M"
+    if abs(value) >= 1_000:
+        return f"${value / 1_000:,.0f}k"
+    return f"${value:,.0f}"
+
+
+def _empty(ax: Any, what: str) -> None:
+    ax.text(0.5, 0.5, f"no {what}", ha="center", va="center", transform=ax.transAxes, color="#777777")
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def owed_paid_figure(rows: list[dict[str, Any]]) -> Figure:
+    """Owed and paid by month, as two lines."""
+    fig = Figure(figsize=(8, 3.2), dpi=100)
+    ax = fig.add_subplot()
+    ax.set_title("Owed vs paid by month of the period paid for (performer + P&H)", fontsize=10)
+    if not rows:
+        _empty(ax, "balances: run `greenroom audit run`")
+    else:
+        x = list(range(len(rows)))
+        ax.plot(x, [r["owed_cents"] for r in rows], color=OWED_COLOR, label="owed", linewidth=1.6)
+        ax.plot(x, [r["paid_cents"] for r in rows], color=PAID_COLOR, label="paid", linewidth=1.6, linestyle="--")
+        step = max(1, len(rows) // 12)
+        ax.set_xticks(x[::step], [r["month"] for r in rows][::step], rotation=45, ha="right", fontsize=7)
+        ax.yaxis.set_major_formatter(FuncFormatter(_dollars))
+        ax.tick_params(axis="y", labelsize=7)
+        ax.legend(fontsize=8, frameon=False)
+        ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def findings_figure(rows: list[dict[str, Any]]) -> Figure:
+    """Open and claimed findings by payer, stacked by type."""
+    fig = Figure(figsize=(8, 3.2), dpi=100)
+    ax = fig.add_subplot()
+    ax.set_title("Open and claimed findings by type and payer", fontsize=10)
+    if not rows:
+        _empty(ax, "open findings")
+    else:
+        payers = sorted({r["payer"] for r in rows})
+        counts: dict[str, dict[str, int]] = defaultdict(dict)
+        for r in rows:
+            counts[r["type"]][r["payer"]] = r["findings"]
+        left = [0] * len(payers)
+        for t in TYPES:
+            if t not in counts:
+                continue
+            widths = [counts[t].get(p, 0) for p in payers]
+            ax.barh(payers, widths, left=left, color=TYPE_COLORS.get(t, "#999999"), label=t)
+            left = [a + b for a, b in zip(left, widths, strict=True)]
+        ax.tick_params(labelsize=7)
+        ax.invert_yaxis()
+        ax.legend(fontsize=7, frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
+        ax.set_xlabel("findings", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def shortfall_figure(rows: list[dict[str, Any]]) -> Figure:
+    """Top titles by money short, as horizontal bars."""
+    fig = Figure(figsize=(8, 3.4), dpi=100)
+    ax = fig.add_subplot()
+    ax.set_title("Top titles by shortfall (performer + P&H)", fontsize=10)
+    if not rows:
+        _empty(ax, "shortfall")
+    else:
+        labels = [_short(r["name"] or r["title_id"], 48) for r in rows]
+        ax.barh(labels, [r["shortfall_cents"] for r in rows], color="#c00000")
+        ax.invert_yaxis()
+        ax.xaxis.set_major_formatter(FuncFormatter(_dollars))
+        ax.tick_params(labelsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def _short(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def to_svg(fig: Figure) -> str:
+    """The figure as an <svg> element for inline HTML (no XML prologue, no date)."""
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None})
+    text = buf.getvalue()
+    return text[text.index("<svg"):]
+
+
+def to_png(fig: Figure, dpi: int = 150) -> bytes:
+    """The figure as PNG bytes (for the PDF)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()
+
+
+def figures(data: dict[str, list[dict[str, Any]]]) -> dict[str, Figure]:
+    """The three charts drawn from chart_data's rows."""
+    return {"owed_paid_by_month": owed_paid_figure(data["owed_paid_by_month"]),
+            "findings_by_type_and_payer": findings_figure(data["findings_by_type_and_payer"]),
+            "top_titles_by_shortfall": shortfall_figure(data["top_titles_by_shortfall"])}
+

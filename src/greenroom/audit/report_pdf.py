@@ -1,0 +1,70 @@
+"""The audit report as a PDF (fpdf2): the same content as the HTML page, with the charts as images."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from greenroom.audit import charts
+from greenroom.audit.render import ReportPDF, money
+from greenroom.audit.report_html import audit_report_data
+from greenroom.config import Settings
+
+
+def render_audit_report_pdf(data: dict[str, Any]) -> bytes:
+    """The PDF for audit_report_data's result."""
+    title = "Residuals audit report" + (f" - {data['payer']}" if data["payer"] else "")
+    pdf = ReportPDF(title)
+    pdf.heading(title, 16)
+    run = data["run"]
+    pdf.para(f"Made {data['generated_at']}. " + (
+        f"Balances and findings as of audit run {run['id']} (as of {run['as_of']})." if run
+        else "No audit run yet: run `greenroom audit run`."))
+    t = data["totals"]
+    pdf.heading("Totals")
+    pdf.grid(["", "performers", "P&H", "together"], [
+        ["owed", money(t["owed_cents"]), money(t["owed_ph_cents"]), money(t["owed_cents"] + t["owed_ph_cents"])],
+        ["paid", money(t["paid_cents"]), money(t["paid_ph_cents"]), money(t["paid_cents"] + t["paid_ph_cents"])],
+        ["owed minus paid", money(t["difference_cents"]), money(t["ph_difference_cents"]),
+         money(t["difference_cents"] + t["ph_difference_cents"])]],
+        widths=(50, 40, 40, 40), numeric=(1, 2, 3), size=9, bold_last=True)
+    pdf.para(f"{t['keys']:,} balances checked; {t['keys_not_ok']:,} do not balance within the payer's tolerance.")
+    figs = charts.figures(data["charts"])
+    pdf.add_page()
+    pdf.heading("Charts")
+    for name in ("owed_paid_by_month", "findings_by_type_and_payer", "top_titles_by_shortfall"):
+        if name == "top_titles_by_shortfall":
+            pdf.add_page()
+        pdf.image_png(charts.to_png(figs[name]), 230)
+    pdf.add_page()
+    pdf.heading("By payer")
+    pdf.grid(["payer", "owed", "paid", "difference", "P&H owed", "P&H paid", "P&H difference", "keys",
+              "not balancing", "open findings"],
+             [[p["payer"], money(p["owed_cents"]), money(p["paid_cents"]), money(p["difference_cents"]),
+               money(p["owed_ph_cents"]), money(p["paid_ph_cents"]), money(p["ph_difference_cents"]),
+               f"{p['keys']:,}", f"{p['keys_not_ok']:,}",
+               ", ".join(f"{k}: {v}" for k, v in p["open_findings"].items())] for p in data["payers"]],
+             widths=(34, 24, 24, 22, 22, 22, 22, 14, 16, 73), numeric=(1, 2, 3, 4, 5, 6, 7, 8))
+    pdf.heading("Findings")
+    pdf.grid(["type", "payer", "status", "findings", "owed minus paid", "P&H owed minus paid", "interest"],
+             [[f["type"], f["payer"], f["status"], f"{f['findings']:,}", money(f["difference_cents"]),
+               money(f["ph_difference_cents"]), money(f["interest_cents"])] for f in data["findings"]]
+             or [["no findings", "", "", "", "", "", ""]],
+             widths=(40, 50, 25, 22, 38, 38, 30), numeric=(3, 4, 5, 6))
+    pdf.para("Each finding's evidence: `greenroom audit show ID`. Claims to a payer: "
+             "`greenroom audit claim-statement PAYER`.", 8)
+    pdf.heading("Titles not balancing")
+    shown = len(data["titles"])
+    pdf.para(f"{data['titles_not_balancing']:,} titles have at least one balance outside tolerance"
+             + (f"; the {shown} furthest short are listed." if data["titles_not_balancing"] > shown else "."), 8)
+    if data["titles"]:
+        pdf.grid(["payer", "title", "name", "owed", "paid", "difference", "P&H difference", "keys"],
+                 [[r["payer"], r["title_id"], r["name"] or "", money(r["owed_cents"]), money(r["paid_cents"]),
+                   money(r["difference_cents"]), money(r["ph_difference_cents"]), r["keys_not_ok"]]
+                  for r in data["titles"]],
+                 widths=(34, 22, 85, 26, 26, 24, 24, 12), numeric=(3, 4, 5, 6, 7))
+    return pdf.to_bytes()
+
+
+def audit_report_pdf(settings: Settings, payer: str | None = None) -> bytes:
+    """The audit report (all payers, or one) as PDF bytes."""
+    return render_audit_report_pdf(audit_report_data(settings, payer))

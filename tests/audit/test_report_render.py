@@ -1,0 +1,67 @@
+"""The audit report as HTML (inline SVG charts, self-contained) and PDF (charts as images), all payers or one."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader
+
+from greenroom.audit import charts
+from greenroom.audit.report_html import audit_report_data, audit_report_html
+from greenroom.audit.report_pdf import audit_report_pdf
+from greenroom.audit.reports import NO_PAYER
+
+from .conftest import paid_in_full
+
+
+def _pdf_text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_report_before_any_run_says_so(union) -> None:
+    html = audit_report_html(union)
+    assert "No audit run yet" in html and "<svg" in html
+    assert "No audit run yet" in _pdf_text(audit_report_pdf(union))
+
+
+def test_report_shows_totals_charts_and_findings(union, remit, audit) -> None:
+    rows = paid_in_full()
+    rows[0]["amount_cents"] -= 1_000  # L1 short by $10
+    remit(rows[:3])  # L4 (T3) never paid: missing, no payer yet
+    audit()
+    data = audit_report_data(union)
+    t = data["totals"]
+    assert t["difference_cents"] == 1_000 + 30_000 and t["ph_difference_cents"] == 5_250
+    months = data["charts"]["owed_paid_by_month"]
+    assert [m["month"] for m in months] == ["2021-03", "2021-04"]
+    assert sum(m["owed_cents"] for m in months) == t["owed_cents"] + t["owed_ph_cents"]
+    assert sum(m["paid_cents"] for m in months) == t["paid_cents"] + t["paid_ph_cents"]
+    by_type = {(r["type"], r["payer"]): r["findings"] for r in data["charts"]["findings_by_type_and_payer"]}
+    assert by_type == {("underpaid", "Northlight"): 1, ("missing_payment", NO_PAYER): 1}
+    top = data["charts"]["top_titles_by_shortfall"]
+    assert [(r["title_id"], r["shortfall_cents"]) for r in top] == [("T3", 35_250), ("T1", 1_000)]
+
+    html = audit_report_html(union)
+    assert html.count("<svg") == 3
+    # Self-contained: nothing to fetch, nothing to run.
+    assert not any(x in html for x in ("<script", "<link", 'src="http', 'href="http', "<img"))
+    assert "$310.00" in html  # the total difference: $10 + $300
+    assert "The Motel" in html and "underpaid" in html
+    text = _pdf_text(audit_report_pdf(union))
+    assert "Residuals audit report" in text and "$310.00" in text and "The Motel" in text
+    assert "DRAFT" not in text
+
+
+def test_report_for_one_payer(union, remit, audit) -> None:
+    rows = paid_in_full()
+    rows[0]["amount_cents"] -= 1_000
+    remit(rows[:3])
+    audit()
+    data = audit_report_data(union, "Northlight")
+    assert [p["payer"] for p in data["payers"]] == ["Northlight"]
+    assert data["totals"]["difference_cents"] == 1_000
+    assert {r["type"] for r in data["findings"]} == {"underpaid"}
+    assert [r["title_id"] for r in charts.top_titles_by_shortfall(union, "Northlight")] == ["T1"]
+    html = audit_report_html(union, "Northlight")
+    assert "The Motel" not in html and "Northlight" in html
