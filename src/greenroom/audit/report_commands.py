@@ -1,0 +1,212 @@
+"""Commands for the audit's documents: the audit report, claim statements and member statements."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+from typer.core import TyperGroup
+
+from greenroom.audit.claims import (
+    ClaimError,
+    StatementInfo,
+    approve_claim_statement,
+    create_claim_statement,
+    export_claim_statement,
+    get_claim_statement,
+    list_claim_statements,
+    refresh_claim_statement,
+)
+from greenroom.audit.models import CLAIMED, OPEN
+from greenroom.audit.report_html import audit_report_data, render_audit_report_html
+from greenroom.audit.report_pdf import render_audit_report_pdf
+from greenroom.audit.statements import (
+    StatementError,
+    member_statement_data,
+    render_member_statement_html,
+    render_member_statement_pdf,
+)
+from greenroom.cli_support import console, fail, settings_from
+from greenroom.money import format_cents
+
+
+def _write(path: Path, data: bytes | str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        path.write_text(data, encoding="utf-8")
+    else:
+        path.write_bytes(data)
+    console.print(f"wrote {escape(str(path))}")
+
+
+def report_command(
+    ctx: typer.Context,
+    payer: Annotated[str | None, typer.Option(help="Only this payer.")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Write the report as HTML here.")] = None,
+    pdf: Annotated[Path | None, typer.Option("--pdf", help="Write the report as PDF here.")] = None,
+) -> None:
+    """The audit report with its charts, as HTML and/or PDF (default: audit-report.html in the data directory)."""
+    settings = settings_from(ctx)
+    data = audit_report_data(settings, payer)
+    if payer is not None and not data["payers"]:
+        raise fail(f"no balances for payer {payer!r}: is the name right, and has `greenroom audit run` run?")
+    if html is None and pdf is None:
+        html = settings.data_dir / "audit-report.html"
+    if html is not None:
+        _write(html, render_audit_report_html(data))
+    if pdf is not None:
+        _write(pdf, render_audit_report_pdf(data))
+    t = data["totals"]
+    console.print(f"{t['keys']:,} balances; owed {format_cents(t['owed_cents'])} + P&H "
+                  f"{format_cents(t['owed_ph_cents'])}; difference {format_cents(t['difference_cents'])} + P&H "
+                  f"{format_cents(t['ph_difference_cents'])}")
+
+
+def member_statement_command(
+    ctx: typer.Context,
+    performer: Annotated[str, typer.Argument(help="Performer id.", show_default=False)],
+    html: Annotated[Path | None, typer.Option("--html", help="Write the statement as HTML here.")] = None,
+    pdf: Annotated[Path | None, typer.Option("--pdf", help="Write the statement as PDF here.")] = None,
+) -> None:
+    """Everything owed to and paid to one performer, explained; printed, and as HTML/PDF when asked."""
+    try:
+        data = member_statement_data(settings_from(ctx), performer)
+    except StatementError as exc:
+        raise fail(str(exc)) from exc
+    t = data["totals"]
+    console.print(f"[bold]{escape(data['name'] or performer)}[/] ({performer}): owed {format_cents(t['owed_cents'])}"
+                  f", paid {format_cents(t['paid_cents'])}, still owed {format_cents(t['difference_cents'])}; "
+                  f"P&H owed {format_cents(t['owed_ph_cents'])}, paid {format_cents(t['paid_ph_cents'])}")
+    for k in data["keys"]:
+        console.print(f"- {escape(k['name'] or k['title_id'])}, {k['market']}, {k['period_start']}: "
+                      f"{escape(k['plain'])}")
+    if html is not None:
+        _write(html, render_member_statement_html(data))
+    if pdf is not None:
+        _write(pdf, render_member_statement_pdf(data))
+
+
+class _DefaultNew(TyperGroup):
+    """`claim-statement PAYER` means `claim-statement new PAYER`; the other subcommands keep their names."""
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> tuple[Any, Any, list[str]]:
+        """Treat a first word that is no subcommand as the payer of `new`."""
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["new", *args]
+        return super().resolve_command(ctx, args)
+
+
+claim_app = typer.Typer(cls=_DefaultNew, no_args_is_help=True,
+                        help="Claim statements: `claim-statement PAYER` makes a draft; approve; export.")
+
+
+def _print_info(info: StatementInfo) -> None:
+    state = (f"[green]approved[/] by {escape(info.approved_by or '')} at {info.approved_at}"
+             if info.approved_by else "[red]draft[/] (not approved)")
+    console.print(f"[bold]Claim statement {info.id}[/] to {escape(info.payer)}, revision {info.revision}: "
+                  f"{info.lines} lines, claimed {format_cents(info.total_cents)}; {state}; sha256 "
+                  f"{info.content_hash[:16]}…")
+
+
+@claim_app.command("new")
+def new_command(
+    ctx: typer.Context,
+    payer: Annotated[str, typer.Argument(help="The payer claimed from.", show_default=False)],
+    by: Annotated[str, typer.Option("--by", help="Who makes it.")] = "greenroom",
+    include_open: Annotated[bool, typer.Option("--include-open", help="Claim open findings too, not only "
+                                                                      "claimed ones.")] = False,
+) -> None:
+    """Make a draft claim statement of the payer's claimed findings, with their evidence."""
+    statuses = (CLAIMED, OPEN) if include_open else (CLAIMED,)
+    try:
+        info = create_claim_statement(settings_from(ctx), payer, by, statuses)
+    except ClaimError as exc:
+        raise fail(str(exc)) from exc
+    _print_info(info)
+    console.print(f"next: greenroom audit claim-statement approve {info.id} --by NAME; "
+                  f"then greenroom audit claim-statement export {info.id} --final --pdf FILE")
+
+
+@claim_app.command("refresh")
+def refresh_command(ctx: typer.Context, statement_id: Annotated[int, typer.Argument(help="Statement id.")]) -> None:
+    """Rebuild a statement from the current findings; if anything changed it needs a new approval."""
+    try:
+        info, changed = refresh_claim_statement(settings_from(ctx), statement_id)
+    except ClaimError as exc:
+        raise fail(str(exc)) from exc
+    _print_info(info)
+    console.print("changed: a new revision, to be approved" if changed else "unchanged")
+
+
+@claim_app.command("approve")
+def approve_command(
+    ctx: typer.Context,
+    statement_id: Annotated[int, typer.Argument(help="Statement id.")],
+    by: Annotated[str, typer.Option("--by", help="The staff member approving.", show_default=False)],
+    note: Annotated[str, typer.Option(help="Why, or what was checked.")] = "",
+) -> None:
+    """Approve a statement's current content (recorded with who, when and the content's hash)."""
+    try:
+        info = approve_claim_statement(settings_from(ctx), statement_id, by, note)
+    except ClaimError as exc:
+        raise fail(str(exc)) from exc
+    _print_info(info)
+
+
+@claim_app.command("export")
+def export_command(
+    ctx: typer.Context,
+    statement_id: Annotated[int, typer.Argument(help="Statement id.")],
+    final: Annotated[bool, typer.Option("--final", help="Refuse unless the current content is approved.")] = False,
+    pdf: Annotated[Path | None, typer.Option("--pdf", help="Write PDF here.")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Write HTML here.")] = None,
+    csv_: Annotated[Path | None, typer.Option("--csv", help="Write CSV here.")] = None,
+) -> None:
+    """Export a statement; drafts are marked DRAFT, and --final refuses one not approved as it stands."""
+    settings = settings_from(ctx)
+    targets = [(f, p) for f, p in (("pdf", pdf), ("html", html), ("csv", csv_)) if p is not None]
+    if not targets:
+        kind = "final" if final else "draft"
+        targets = [("pdf", settings.data_dir / f"claim-statement-{statement_id}-{kind}.pdf")]
+    try:
+        for fmt, path in targets:
+            _write(path, export_claim_statement(settings, statement_id, fmt, final))
+    except ClaimError as exc:
+        raise fail(str(exc)) from exc
+
+
+@claim_app.command("list")
+def list_command(ctx: typer.Context, payer: Annotated[str | None, typer.Option(help="Only this payer.")] = None,
+                 ) -> None:
+    """Claim statements, newest first, with their state."""
+    rows = list_claim_statements(settings_from(ctx), payer)
+    if not rows:
+        console.print("no claim statements yet")
+        return
+    table = Table(title="Claim statements")
+    for name in ("id", "payer", "revision", "lines", "claimed", "state", "made by", "made at"):
+        table.add_column(name, justify="right" if name in ("id", "revision", "lines", "claimed") else "left")
+    for i in rows:
+        table.add_row(str(i.id), escape(i.payer), str(i.revision), str(i.lines), format_cents(i.total_cents),
+                      f"approved by {escape(i.approved_by)}" if i.approved_by else "draft", escape(i.created_by),
+                      i.created_at[:16])
+    console.print(table)
+
+
+@claim_app.command("show")
+def show_command(ctx: typer.Context, statement_id: Annotated[int, typer.Argument(help="Statement id.")]) -> None:
+    """One statement: its state and its lines."""
+    try:
+        info = get_claim_statement(settings_from(ctx), statement_id)
+    except ClaimError as exc:
+        raise fail(str(exc)) from exc
+    _print_info(info)
+    for ln in info.content["lines"]:
+        console.print(f"  finding {ln['finding_id']} {ln['type']}: {ln['title_id']} {ln['performer_id']} "
+                      f"{ln['market']} {ln['period_start']}: claimed {format_cents(ln['claim_cents'])}")
+    t = info.content["totals"]
+    console.print(f"  total: performer {format_cents(t['amount_cents'])} + P&H {format_cents(t['ph_cents'])} + "
+                  f"interest {format_cents(t['interest_cents'])} = {format_cents(t['claim_cents'])}")
