@@ -1,0 +1,281 @@
+"""`greenroom consent`: record consents, notices and uses; verify the log; findings, policy, compensation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from greenroom.cli_support import console, fail, settings_from
+from greenroom.consent import api
+from greenroom.consent import registry as reg
+from greenroom.consent.bulk import load_uses
+from greenroom.consent.demo import seed_demo
+from greenroom.money import format_cents
+
+app = typer.Typer(no_args_is_help=True)
+
+Day = Annotated[str, typer.Option(help="Date, YYYY-MM-DD.")]
+
+
+def _date(raw: str | None, name: str) -> dt.date | None:
+    if raw is None or raw == "":
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise fail(f"{name}: {raw!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _when(raw: str | None, name: str) -> dt.datetime | None:
+    if raw is None or raw == "":
+        return None
+    try:
+        return dt.datetime.fromisoformat(raw)
+    except ValueError:
+        raise fail(f"{name}: {raw!r} is not a date and time (YYYY-MM-DDTHH:MM)") from None
+
+
+def _need(value: dt.date | None, name: str) -> dt.date:
+    if value is None:
+        raise fail(f"{name} is required")
+    return value
+
+
+@app.command("performer")
+def performer_command(ctx: typer.Context, performer_id: str, name: str = "", deceased_on: str = "",
+                      representative: str = "") -> None:
+    """Record a performer in the registry."""
+    try:
+        reg.record_performer(settings_from(ctx), performer_id, name, _date(deceased_on, "--deceased-on"),
+                             representative or None)
+    except reg.ConsentError as e:
+        raise fail(str(e)) from None
+    console.print(f"recorded performer {performer_id}")
+
+
+@app.command("replica")
+def replica_command(ctx: typer.Context, performer_id: str, kind: str, agreement: str, producer: str,
+                    origin_project: str = "", created_on: str = "", description: str = "",
+                    replica_id: str = "") -> None:
+    """Record a replica (kind: employment_based, independently_created, background, voice, vocal, visual)."""
+    try:
+        r = reg.record_replica(settings_from(ctx), performer_id=performer_id, kind=kind, agreement=agreement,
+                               producer=producer, origin_project=origin_project or None,
+                               created_on=_date(created_on, "--created-on"), description=description,
+                               replica_id=replica_id or None)
+    except reg.ConsentError as e:
+        raise fail(str(e)) from None
+    console.print(f"recorded replica {r.replica_id}")
+
+
+@app.command("consent")
+def consent_command(
+    ctx: typer.Context, performer_id: str, replica_id: str, producer: str,
+    project: Annotated[list[str], typer.Option(help="A project the consent covers (repeat for more).")],
+    description: Annotated[str, typer.Option(help="The reasonably specific description of use.")],
+    signed_on: Day, term_end: str = "", medium: Annotated[list[str] | None, typer.Option()] = None,
+    buried: Annotated[bool, typer.Option(help="Consent was part of the standard terms, not separate.")] = False,
+    real_time: bool = False, signed_by: str = "performer", signer_name: str = "", document: str = "",
+    supersedes: str = "", consent_id: str = "",
+) -> None:
+    """Record a consent (a correction is a new consent with --supersedes)."""
+    try:
+        c = reg.record_consent(settings_from(ctx), performer_id=performer_id, replica_id=replica_id,
+                               producer=producer, projects=project, description=description,
+                               signed_on=_need(_date(signed_on, "--signed-on"), "--signed-on"),
+                               term_end=_date(term_end, "--term-end"), media=medium or [], separate=not buried,
+                               real_time=real_time, signed_by=signed_by, signer_name=signer_name, document=document,
+                               supersedes=supersedes or None, consent_id=consent_id or None)
+    except reg.ConsentError as e:
+        raise fail(str(e)) from None
+    console.print(f"recorded consent {c.consent_id}")
+
+
+@app.command("notice")
+def notice_command(ctx: typer.Context, performer_id: str, replica_id: str, producer: str, project: str,
+                   session_at: Annotated[str, typer.Option(help="YYYY-MM-DDTHH:MM")],
+                   notified_at: Annotated[str, typer.Option(help="YYYY-MM-DDTHH:MM; leave out if none")] = "",
+                   engaged_at: str = "", minutes: int = 0, rate_cents: int | None = None,
+                   scan_only: bool = False, notice_id: str = "") -> None:
+    """Record a replica-creation session and the notice given for it."""
+    try:
+        n = reg.record_notice(settings_from(ctx), performer_id=performer_id, replica_id=replica_id,
+                              producer=producer, project=project,
+                              session_at=_when(session_at, "--session-at") or dt.datetime.min,
+                              notified_at=_when(notified_at, "--notified-at"),
+                              engaged_at=_when(engaged_at, "--engaged-at"), minutes=minutes, rate_cents=rate_cents,
+                              scan_only=scan_only, notice_id=notice_id or None)
+    except reg.ConsentError as e:
+        raise fail(str(e)) from None
+    console.print(f"recorded notice {n.notice_id}")
+
+
+@app.command("load-uses")
+def load_uses_command(ctx: typer.Context, files: list[Path]) -> None:
+    """Load producers' use reports (CSV); bad rows are kept with file, row, column and why."""
+    settings = settings_from(ctx)
+    ok = True
+    for path in files:
+        if not path.is_file():
+            raise fail(f"{path}: no such file")
+        try:
+            result = load_uses(settings, path)
+        except reg.ConsentError as e:
+            raise fail(str(e)) from None
+        console.print(result.summary())
+        for m in result.messages[:20]:
+            console.print(f"  {escape(m)}")
+        ok = ok and result.balanced
+    if not ok:
+        raise typer.Exit(1)
+
+
+@app.command("revoke")
+def revoke_command(ctx: typer.Context, consent_id: str, on: Day, reason: str = "") -> None:
+    """Revoke a consent from a date (recorded as a new event)."""
+    try:
+        e = reg.revoke(settings_from(ctx), consent_id, _need(_date(on, "--on"), "--on"), reason)
+    except reg.ConsentError as err:
+        raise fail(str(err)) from None
+    console.print(f"recorded revocation {e.event_id}")
+
+
+@app.command("suspend")
+def suspend_command(ctx: typer.Context, start: Day, end: str = "", consent_id: str = "", performer_id: str = "",
+                    producer: str = "", agreement: str = "", reason: str = "") -> None:
+    """Suspend the matching consents (e.g. an agreement's during a strike)."""
+    try:
+        e = reg.suspend(settings_from(ctx), _need(_date(start, "--start"), "--start"), _date(end, "--end"),
+                        consent_id=consent_id or None, performer_id=performer_id or None, producer=producer or None,
+                        agreement=agreement or None, reason=reason)
+    except reg.ConsentError as err:
+        raise fail(str(err)) from None
+    console.print(f"recorded suspension {e.event_id}")
+
+
+@app.command("verify")
+def verify_command(ctx: typer.Context) -> None:
+    """Prove the log was not altered (or say where it was) and that the records match it."""
+    result = reg.verify(settings_from(ctx))
+    if result.ok:
+        console.print(result.message())
+        return
+    raise fail(result.message())
+
+
+@app.command("findings")
+def findings_command(ctx: typer.Context, performer: str = "", type: str = "", producer: str = "",
+                     as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Compliance findings of the registry."""
+    found = api.list_findings(settings_from(ctx), performer or None, type or None, producer or None)
+    if as_json:
+        console.print_json(json.dumps([f.to_dict() for f in found]))
+        return
+    table = Table("type", "performer", "producer", "project", "record", "date", "reason")
+    for f in found:
+        table.add_row(f.type, f.performer_id, f.producer, f.project, f.subject_id, str(f.on or ""), escape(f.reason))
+    console.print(table)
+    console.print(", ".join(f"{n} {t}" for t, n in sorted(api.findings_by_type(found).items())) or "no findings")
+
+
+@app.command("may")
+def may_command(ctx: typer.Context, producer: str, performer_id: str, project: str, on: Day, until: str = "",
+                medium: str = "", real_time: bool = False, replica_id: str = "") -> None:
+    """May this producer use this performer's replica for this project on this date, and why?"""
+    rows = api.ask(settings_from(ctx), producer=producer, performer_id=performer_id, project=project,
+                   on=_need(_date(on, "--on"), "--on"), until=_date(until, "--until"), medium=medium,
+                   real_time=real_time, replica_id=replica_id or None)
+    best = rows[0]
+    console.print(("[green]yes[/]: " if best.allow else "[red]no[/]: ") + escape(best.reason))
+    for r in rows[1:]:
+        console.print(f"  {r.consent_id}: {'allow' if r.allow else 'no'} — {escape(r.reason)}")
+    if not best.allow:
+        raise typer.Exit(1)
+
+
+@app.command("covers")
+def covers_command(ctx: typer.Context, consent_id: str) -> None:
+    """Every reported use of the consent's replica, and whether this consent covers it."""
+    try:
+        rows = api.ask(settings_from(ctx), consent_id=consent_id)
+    except LookupError as e:
+        raise fail(str(e)) from None
+    table = Table("use", "producer", "project", "from", "to", "allow", "reason")
+    for r in rows:
+        table.add_row(r.use_id or "", r.producer, r.project, str(r.start), str(r.end), "yes" if r.allow else "no",
+                      escape(r.reason))
+    console.print(table)
+
+
+@app.command("compensation")
+def compensation_command(ctx: typer.Context, performer: str = "",
+                         post: Annotated[bool, typer.Option(help="Store the lines for the audit's ledger.")] = False
+                         ) -> None:
+    """AI compensation owed for replica uses and creation sessions, with the rules it comes from."""
+    settings = settings_from(ctx)
+    if post:
+        result, run = api.post_compensation(settings)
+        console.print(f"stored {len(result.lines)} lines as run {run} in ai_compensation_lines")
+    else:
+        result = api.compensation(settings, performer or None)
+    table = Table("line", "performer", "project", "rule", "units", "owed", "P&H", "due", "unverified")
+    for ln in result.lines:
+        if performer and ln.performer_id != performer:
+            continue
+        table.add_row(ln.line_id, ln.performer_id, ln.title_id, ln.formula_id, str(ln.units),
+                      format_cents(ln.amount_cents), format_cents(ln.ph_cents), str(ln.due_date),
+                      "yes" if ln.unverified else "")
+    console.print(table)
+    console.print(f"owed {format_cents(result.total_cents)} + P&H {format_cents(result.total_ph_cents)}; "
+                  f"{len(result.unknown)} not priced")
+    for subject, _, why in result.unknown[:20]:
+        console.print(f"  {subject}: {escape(why)}")
+
+
+@app.command("member")
+def member_command(ctx: typer.Context, performer_id: str,
+                   export: Annotated[Path | None, typer.Option(help="Write the whole record as JSON here.")] = None
+                   ) -> None:
+    """Everything the registry holds about a member, and every use of their replicas."""
+    settings = settings_from(ctx)
+    try:
+        if export is not None:
+            api.export_member(settings, performer_id, export)
+            console.print(f"wrote {export}")
+            return
+        record = api.member_record(settings, performer_id)
+    except LookupError as e:
+        raise fail(str(e)) from None
+    console.print(f"[bold]{performer_id}[/] {escape(record['performer']['name'])}: "
+                  f"{len(record['replicas'])} replicas, {len(record['consents'])} consents, "
+                  f"{len(record['notices'])} notices, {len(record['uses'])} uses, {len(record['findings'])} findings")
+    for u in record["uses"]:
+        console.print(f"  {u['use_id']} {u['start_date']} {escape(u['producer'])} / {escape(u['project'])}: "
+                      f"{'allowed' if u['allowed'] else 'NOT allowed'} — {escape(u['reason'])}")
+
+
+@app.command("demo")
+def demo_command(ctx: typer.Context, seed: int = 7) -> None:
+    """Record demo consents, notices, uses and planted violations; compare what is found with what was planted."""
+    settings = settings_from(ctx)
+    try:
+        summary = seed_demo(settings, seed, say=console.print)
+    except reg.ConsentError as e:
+        raise fail(str(e)) from None
+    result, run = api.post_compensation(settings)
+    console.print(f"performers {summary['performers']} ({summary['from_residuals_data']} from the residuals data); "
+                  f"use rows {summary['rows']}: {summary['recorded']} recorded, {summary['already']} already, "
+                  f"{summary['duplicates']} conflicting, {summary['rejected']} refused")
+    console.print("planted: " + ", ".join(f"{n} {t}" for t, n in summary["expected"].items()))
+    console.print("found:   " + ", ".join(f"{n} {t}" for t, n in summary["found"].items()))
+    console.print(f"AI compensation owed {format_cents(result.total_cents)} + P&H "
+                  f"{format_cents(result.total_ph_cents)} ({len(result.lines)} lines, run {run})")
+    console.print(reg.verify(settings).message())
+    if not summary["matches"]:
+        raise typer.Exit(1)

@@ -1,0 +1,351 @@
+"""AI compensation owed for replica uses and creation sessions, as lines shaped like the engine's.
+
+Each rule reads its parameters from the agreement's pack (with citations); a line that used an
+unverified value says so. Lines go to the DuckDB table ai_compensation_lines, which has the columns
+of residual_lines, so the audit posts them to its ledger and an unpaid one becomes a finding.
+Amounts are integer cents; multiples are applied in parts per million, rounded half-up per line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+from greenroom.consent import rules
+from greenroom.consent.models import Notice, Use
+from greenroom.consent.registry import Snapshot
+from greenroom.contracts.params import DatedValue, Pack, load_pack
+from greenroom.money import apply_ppm
+
+MARKET = "ai_replica"
+VERSION = "2026.1"
+TABLE = "ai_compensation_lines"
+COLUMNS = ("line_id", "run_id", "agreement", "formula_id", "formula_version", "performer_id", "engagement_id",
+           "title_id", "exhibition_id", "market", "component", "period_start", "period_end", "run_number",
+           "basis_cents", "rate_ppm", "gross_cents", "pool_cents", "units", "total_units", "includes_ph",
+           "ph_rate_ppm", "amount_cents", "ph_cents", "due_date", "note", "params", "unverified")
+LINES_DDL = f"""
+CREATE TABLE IF NOT EXISTS {TABLE} (
+  line_id VARCHAR, run_id BIGINT, agreement VARCHAR, formula_id VARCHAR, formula_version VARCHAR,
+  performer_id VARCHAR, engagement_id VARCHAR, title_id VARCHAR, exhibition_id VARCHAR, market VARCHAR,
+  component VARCHAR, period_start DATE, period_end DATE, run_number BIGINT, basis_cents BIGINT,
+  rate_ppm BIGINT, gross_cents BIGINT, pool_cents BIGINT, units BIGINT, total_units BIGINT,
+  includes_ph BOOLEAN, ph_rate_ppm BIGINT, amount_cents BIGINT, ph_cents BIGINT, due_date DATE,
+  note VARCHAR, params VARCHAR, unverified BOOLEAN
+)"""
+PH_PARAM = {rules.TV: "ph.principal_rate", rules.COMMERCIALS: "commercials.ph.rate",
+            rules.INTERACTIVE: "interactive.ph.rate"}
+DUE_PARAM = {rules.TV: "ai.payment_due_days", rules.COMMERCIALS: "commercials.ai.payment_due_days",
+             rules.SOUND: "sound.ai.payment_due_days", rules.INTERACTIVE: "interactive.ai.payment_due_days"}
+
+
+class Unknown(Exception):
+    """The amount cannot be worked out from the pack and the report; the message says what is missing."""
+
+
+@dataclass
+class _Used:
+    """The parameters a line consulted, for its params column and unverified flag."""
+
+    pack: Pack
+    on: dt.date
+    refs: list[DatedValue] = field(default_factory=list)
+
+    def get(self, pid: str, on: dt.date | None = None) -> Any:
+        day = on or self.on
+        if pid not in self.pack.parameters:
+            raise Unknown(f"{self.pack.agreement} has no parameter {pid}")
+        dated = self.pack.dated(pid, day)
+        if dated is None:
+            raise Unknown(f"{pid} is not in force on {day} (first value {self.pack[pid].values[0].start})")
+        self.refs.append(dated)
+        return dated.value
+
+    def ppm(self, pid: str) -> int:
+        return self.pack[pid].to_int(self.get(pid))
+
+
+@dataclass(frozen=True)
+class Line:
+    """One owed AI-compensation line."""
+
+    line_id: str
+    agreement: str
+    formula_id: str
+    performer_id: str
+    title_id: str
+    subject_id: str
+    component: str
+    period_start: dt.date
+    period_end: dt.date
+    basis_cents: int
+    rate_ppm: int
+    units: int
+    gross_cents: int
+    ph_rate_ppm: int
+    amount_cents: int
+    ph_cents: int
+    due_date: dt.date
+    note: str
+    params: str
+    unverified: bool
+
+    def row(self, run_id: int) -> dict[str, Any]:
+        """The line in residual_lines' column shape."""
+        return {"line_id": self.line_id, "run_id": run_id, "agreement": self.agreement,
+                "formula_id": self.formula_id, "formula_version": VERSION, "performer_id": self.performer_id,
+                "engagement_id": None, "title_id": self.title_id, "exhibition_id": self.subject_id,
+                "market": MARKET, "component": self.component, "period_start": self.period_start,
+                "period_end": self.period_end, "run_number": None, "basis_cents": self.basis_cents,
+                "rate_ppm": self.rate_ppm, "gross_cents": self.gross_cents, "pool_cents": None, "units": self.units,
+                "total_units": None, "includes_ph": False, "ph_rate_ppm": self.ph_rate_ppm,
+                "amount_cents": self.amount_cents, "ph_cents": self.ph_cents, "due_date": self.due_date,
+                "note": self.note, "params": self.params, "unverified": self.unverified}
+
+    def citations(self, pack: Pack | None = None) -> list[dict[str, Any]]:
+        """Each parameter value the line used, with its citation and status."""
+        p = pack or load_pack(self.agreement)
+        out = []
+        for ref in [r for r in self.params.split(";") if r]:
+            v = p.ref(ref)
+            out.append({"ref": ref, "value": v.value, "reference": v.reference, "source": v.source,
+                        "status": v.status, "note": v.note})
+        return out
+
+
+@dataclass
+class Result:
+    """Lines owed and the uses or sessions whose amount could not be worked out (with why)."""
+
+    lines: list[Line] = field(default_factory=list)
+    unknown: list[tuple[str, str, str]] = field(default_factory=list)  # (subject id, performer id, reason)
+
+    @property
+    def total_cents(self) -> int:
+        """Owed to performers."""
+        return sum(ln.amount_cents for ln in self.lines)
+
+    @property
+    def total_ph_cents(self) -> int:
+        """Owed to the plans."""
+        return sum(ln.ph_cents for ln in self.lines)
+
+
+def _line(used: _Used, *, agreement: str, formula: str, performer_id: str, title_id: str, subject: str,
+          component: str, start: dt.date, end: dt.date, basis: int, rate_ppm: int, units: int, gross: int,
+          note: str) -> Line:
+    ph_ppm = 0
+    if agreement in PH_PARAM:
+        ph_ppm = used.ppm(PH_PARAM[agreement])
+    else:
+        note += "; no P&H rate for this agreement in the cited sources, none added"
+    due = end + dt.timedelta(days=int(used.get(DUE_PARAM[agreement], end)))
+    refs = list(dict.fromkeys(r.ref_id for r in used.refs))
+    unverified = any(not r.verified for r in used.refs)
+    line_id = "AI" + hashlib.md5(f"{subject}|{component}".encode()).hexdigest()[:22]
+    return Line(line_id, agreement, formula, performer_id, title_id, subject, component, start, end, basis, rate_ppm,
+                units, gross, ph_ppm, gross, apply_ppm(gross, ph_ppm), due, note, ";".join(refs), unverified)
+
+
+def _day_pay(used: _Used, rate: int | None) -> tuple[int, str]:
+    """The higher of the performer's pro-rata daily rate and day scale."""
+    scale = int(used.get("minimums.day_performer"))
+    if rate is not None and rate > scale:
+        return rate, f"pro-rata daily rate {rate} above day scale {scale}"
+    return scale, f"day scale {scale}" + (f" (above the rate reported, {rate})" if rate is not None else "")
+
+
+def use_line(u: Use, snap: Snapshot) -> Line | None:
+    """The compensation owed for one reported use (None when the rule gives no fixed amount)."""
+    replica = snap.replicas.get(u.replica_id)
+    if replica is None:
+        raise Unknown(f"replica {u.replica_id} is not recorded")
+    agreement = replica.agreement
+    used = _Used(load_pack(agreement), u.start_date)
+    base: dict[str, Any] = {"agreement": agreement, "performer_id": u.performer_id, "title_id": u.project,
+                            "subject": u.use_id, "start": u.start_date, "end": u.end_date}
+    if replica.kind == rules.INDEPENDENT:
+        if u.agreed_cents is None:
+            raise Unknown("pay for an independently created replica is bargained: report agreed_cents")
+        if agreement == rules.TV:
+            used.get("ai.icdr_ph_applies")
+        return _line(used, formula=f"ai.{_short(agreement)}.icdr_use", component="icdr_use", basis=u.agreed_cents,
+                     rate_ppm=1_000_000, units=1, gross=u.agreed_cents, note="bargained pay for an ICDR", **base)
+    if agreement == rules.TV:
+        return _tv_use(u, replica.kind, replica.origin_project, used, base)
+    if agreement == rules.COMMERCIALS:
+        if u.rate_cents is None:
+            raise Unknown("the replica-use fee is a multiple of the session fee: report rate_cents (session fee)")
+        mult = used.ppm("commercials.ai.use_session_fee_multiple")
+        gross = apply_ppm(u.rate_cents, mult)
+        if u.agreed_cents is not None and u.agreed_cents > gross:
+            gross = u.agreed_cents
+        return _line(used, formula="ai.commercials.replica_use", component="replica_use", basis=u.rate_cents,
+                     rate_ppm=mult, units=1, gross=gross, note="session fee × use multiple", **base)
+    if agreement == rules.SOUND:
+        return _sound_use(u, used, base)
+    return _interactive_use(u, replica.kind, used, base)
+
+
+def _short(agreement: str) -> str:
+    return agreement.removeprefix("sag-aftra-").split("-")[0]
+
+
+def _tv_use(u: Use, kind: str, origin: str | None, used: _Used, base: dict[str, Any]) -> Line:
+    if kind == rules.BACKGROUND and u.role == "principal":
+        day, how = _day_pay(used, None)
+        gross = day * u.days
+        return _line(used, formula="ai.tv.background_as_principal", component="background_as_principal", basis=day,
+                     rate_ppm=1_000_000, units=u.days, gross=gross,
+                     note=f"background replica used as a principal: {how} × {u.days} estimated days", **base)
+    if kind == rules.BACKGROUND:
+        if u.agreed_cents is None:
+            raise Unknown("a background replica used as background is paid as bargained: report agreed_cents")
+        return _line(used, formula="ai.tv.background_use", component="background_use", basis=u.agreed_cents,
+                     rate_ppm=1_000_000, units=1, gross=u.agreed_cents, note="bargained background pay", **base)
+    day, how = _day_pay(used, u.rate_cents)
+    if origin is None or u.project == origin:
+        mult = used.ppm("ai.use_day_multiple")
+        gross = apply_ppm(day * u.days, mult)
+        return _line(used, formula="ai.tv.ebdr_use", component="ebdr_use", basis=day, rate_ppm=mult, units=u.days,
+                     gross=gross, note=f"paid as if performed: {how} × {u.days} estimated days; residuals are due "
+                     "as if performed on the picture's exhibitions", **base)
+    used.get("ai.other_project_day_minimum_floor")
+    scale = int(used.get("minimums.day_performer"))
+    floor = scale * u.days
+    gross = max(floor, u.agreed_cents or 0)
+    return _line(used, formula="ai.tv.ebdr_other_project", component="ebdr_other_project", basis=scale,
+                 rate_ppm=1_000_000, units=u.days, gross=gross,
+                 note=f"use in another project ({u.project}, replica made on {origin}): bargained "
+                      f"{u.agreed_cents if u.agreed_cents is not None else 'not reported'}, floor day scale "
+                      f"× {u.days} days = {floor}", **base)
+
+
+def _sound_use(u: Use, used: _Used, base: dict[str, Any]) -> Line | None:
+    if u.role == "royalty_artist":
+        return None  # paid through the royalty share, not a fixed amount
+    if u.rate_cents is None:
+        raise Unknown("a session singer's replica pay is counted in sides: report rate_cents (the per-side rate)")
+    minimum = int(used.get("sound.ai.min_sides_per_project"))
+    sides = max(u.sides or 0, minimum)
+    return _line(used, formula="ai.sound.session_singer_sides", component="sides_minimum", basis=u.rate_cents,
+                 rate_ppm=1_000_000, units=sides, gross=u.rate_cents * sides,
+                 note=f"session singer: {sides} sides (reported {u.sides or 0}, minimum {minimum}) × {u.rate_cents}",
+                 **base)
+
+
+def _interactive_use(u: Use, kind: str, used: _Used, base: dict[str, Any]) -> Line:
+    if u.real_time:
+        if u.rate_cents is None:
+            raise Unknown("real-time generation is paid as a multiple of scale: report rate_cents (session scale)")
+        mult = used.ppm("interactive.ai.real_time_scale_multiple")
+        gross = max(apply_ppm(u.rate_cents, mult), u.agreed_cents or 0)
+        return _line(used, formula="ai.interactive.real_time", component="real_time_generation", basis=u.rate_cents,
+                     rate_ppm=mult, units=1, gross=gross, note="real-time generation: at least the multiple × scale",
+                     **base)
+    if kind == rules.VISUAL:
+        if u.rate_cents is None:
+            raise Unknown("visual replica pay is by equivalent production days: report rate_cents (session scale)")
+        mult = used.ppm("interactive.ai.visual_day_multiple")
+        gross = max(apply_ppm(u.rate_cents * u.days, mult), u.agreed_cents or 0)
+        return _line(used, formula="ai.interactive.visual_days", component="visual_replica_use", basis=u.rate_cents,
+                     rate_ppm=mult, units=u.days, gross=gross,
+                     note=f"visual replica: {u.days} equivalent production days × scale", **base)
+    if u.agreed_cents is None:
+        used.get("interactive.ai.words_per_line")
+        raise Unknown(f"vocal replica pay per generated line ({u.lines_generated} lines) has no published rate: "
+                      "report agreed_cents")
+    return _line(used, formula="ai.interactive.vocal_lines", component="vocal_replica_use", basis=u.agreed_cents,
+                 rate_ppm=1_000_000, units=u.lines_generated, gross=u.agreed_cents,
+                 note=f"vocal replica: {u.lines_generated} generated lines, bargained pay", **base)
+
+
+def session_line(n: Notice, snap: Snapshot) -> Line | None:
+    """Creation time paid as work time (None for agreements with no creation-pay rule in the sources)."""
+    replica = snap.replicas.get(n.replica_id)
+    if replica is None:
+        raise Unknown(f"replica {n.replica_id} is not recorded")
+    day = n.session_at.date()
+    used = _Used(load_pack(n.agreement), day)
+    base: dict[str, Any] = {"agreement": n.agreement, "performer_id": n.performer_id, "title_id": n.project,
+                            "subject": n.notice_id, "start": day, "end": day}
+    if n.agreement == rules.TV:
+        if replica.kind == rules.BACKGROUND:
+            if n.rate_cents is None:
+                raise Unknown("a background actor's scan day is paid at their day rate: report rate_cents")
+            used.get("ai.background_scan_full_day")
+            return _line(used, formula="ai.tv.creation_session", component="creation_session", basis=n.rate_cents,
+                         rate_ppm=1_000_000, units=1, gross=n.rate_cents,
+                         note="background actor called for scanning: a full day", **base)
+        pay, how = _day_pay(used, n.rate_cents)
+        half_max = int(used.get("ai.creation_half_day_max_minutes"))
+        if 0 < n.minutes <= half_max and not n.scan_only:
+            mult = used.ppm("ai.creation_half_day_multiple")
+            how += f"; {n.minutes} minutes: a half day"
+        else:
+            mult = used.ppm("ai.creation_session_day_multiple")
+        return _line(used, formula="ai.tv.creation_session", component="creation_session", basis=pay, rate_ppm=mult,
+                     units=1, gross=apply_ppm(pay, mult), note=f"creation time is work time: {how}", **base)
+    if n.agreement == rules.SOUND:
+        if n.rate_cents is None:
+            raise Unknown("a creation session is paid as work time: report rate_cents (the session fee)")
+        return _line(used, formula="ai.sound.creation_session", component="creation_session", basis=n.rate_cents,
+                     rate_ppm=1_000_000, units=1, gross=n.rate_cents, note="creation session paid as work time",
+                     **base)
+    return None
+
+
+def compute(snap: Snapshot) -> Result:
+    """Every owed line for the registry's uses and creation sessions; what cannot be priced, with why."""
+    result = Result()
+    for u in sorted(snap.uses, key=lambda x: x.use_id):
+        if u.duplicate_of is not None:
+            result.unknown.append((u.use_id, u.performer_id,
+                                   f"reported again as a duplicate of {u.duplicate_of} with different figures: "
+                                   "not priced until staff settle which report is right"))
+            continue
+        try:
+            line = use_line(u, snap)
+        except Unknown as why:
+            result.unknown.append((u.use_id, u.performer_id, str(why)))
+            continue
+        if line is not None and line.gross_cents:
+            result.lines.append(line)
+    for n in sorted(snap.notices, key=lambda x: x.notice_id):
+        try:
+            line = session_line(n, snap)
+        except Unknown as why:
+            result.unknown.append((n.notice_id, n.performer_id, str(why)))
+            continue
+        if line is not None and line.gross_cents:
+            result.lines.append(line)
+    return result
+
+
+def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
+    """Create ai_compensation_lines if missing."""
+    con.execute(LINES_DDL)
+
+
+def write_lines(con: duckdb.DuckDBPyConnection, result: Result) -> int:
+    """Replace the stored AI-compensation lines with result's (the registry is the whole truth); returns the run id."""
+    ensure_table(con)
+    row = con.execute(f"SELECT COALESCE(max(run_id), 0) FROM {TABLE}").fetchone()
+    run = int(row[0] if row else 0) + 1
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f"DELETE FROM {TABLE}")
+        if result.lines:
+            cols = ", ".join(COLUMNS)
+            marks = ", ".join("?" for _ in COLUMNS)
+            con.executemany(f"INSERT INTO {TABLE} ({cols}) VALUES ({marks})",
+                            [[ln.row(run)[c] for c in COLUMNS] for ln in result.lines])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return run
