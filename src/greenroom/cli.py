@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from greenroom.accounts.commands import app as accounts_app
 from greenroom.audit.commands import app as audit_app
 from greenroom.config import load_settings
 from greenroom.consent.commands import app as consent_app
@@ -15,6 +16,7 @@ from greenroom.demo.commands import app as demo_app
 from greenroom.ingest.commands import app as ingest_app
 from greenroom.residuals.commands import app as residuals_app
 from greenroom.residuals.commands import cases_app
+from greenroom.web.commands import serve_command
 
 app = typer.Typer(
     name="greenroom",
@@ -40,6 +42,8 @@ app.add_typer(ingest_app, name="ingest", help="Load studio files: validate, quar
 app.add_typer(residuals_app, name="residuals", help="Compute residuals and explain any line.")
 app.add_typer(contracts_app, name="contracts", help="Agreement parameters: values in force and citations.")
 app.add_typer(audit_app, name="audit", help="Audit residuals: what was paid against what is owed.")
+app.add_typer(accounts_app, name="accounts", help="Web accounts: staff, member invitations, password resets.")
+app.command("serve")(serve_command)
 app.add_typer(consent_app, name="consent", help="Digital-replica consents, notices, uses, findings and AI pay.")
 app.add_typer(cases_app, name="cases", help="Run agreement cases (YAML: situation in, amounts out).")
 # The demo commands (demo, demo-data, netflix) read best at the top level.

@@ -1,0 +1,1 @@
+"""Web accounts: users with roles, invitations, sessions, login rate limiting and the access log."""

@@ -1,0 +1,106 @@
+"""The demo's web side: audit the demo union's payments (once) and create demo logins for every role."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from rich.console import Console
+from sqlalchemy import func, select
+
+from greenroom.accounts.models import User
+from greenroom.accounts.roles import Role
+from greenroom.accounts.service import create_user, set_active, set_password
+from greenroom.audit.models import AuditRun, Finding
+from greenroom.audit.reconcile import run_audit
+from greenroom.audit.remittances import load_remittances
+from greenroom.audit.remittances_demo import generate_remittances
+from greenroom.config import Settings
+from greenroom.store.analytics import connect
+from greenroom.store.db import session_factory
+from greenroom.web.analytics import has_table
+
+STAFF = (("admin", Role.admin, "Ada Admin"), ("auditor", Role.auditor, "Ray Auditor"),
+         ("business", Role.business_affairs, "Bea Business-Affairs"),
+         ("services", Role.member_services, "Sam Member-Services"))
+MEMBERS = 3
+
+
+class DemoNotReady(RuntimeError):
+    """The demo union has not been generated and computed in this data directory."""
+
+
+@dataclass(frozen=True)
+class Login:
+    """A demo login to print."""
+
+    username: str
+    password: str
+    role: str
+    performer_id: str | None
+    name: str
+
+
+def audit_demo_payments(settings: Settings, console: Console) -> None:
+    """Generate the payers' remittances for the computed demo lines, load them and audit, unless already done."""
+    sessions = session_factory(settings)
+    with sessions() as s:
+        if s.scalar(select(func.count(AuditRun.id))):
+            return
+    with connect(settings) as con:
+        if not has_table(con, "residual_lines"):
+            raise DemoNotReady("no residual lines here: run `greenroom demo` first")
+        demo = generate_remittances(con, settings.data_dir / "demo-remittances")
+    with console.status("auditing the demo payers' remittances"):
+        for f in demo.files:
+            load_remittances(settings, f.path, f.payer, f.column_map)
+        result = run_audit(settings, demo.as_of)
+    console.print(f"[bold]5. Audited[/] {len(demo.files)} payers' remittances as of {demo.as_of}: "
+                  f"{result.keys:,} balances checked, {len(result.findings):,} findings")
+
+
+def _demo_members(settings: Settings) -> list[tuple[str, str]]:
+    """Performers with many lines and at least one finding (so the portal has something to show)."""
+    sessions = session_factory(settings)
+    with sessions() as s:
+        flagged = set(s.scalars(select(Finding.performer_id).distinct()))
+    with connect(settings) as con:
+        rows = con.execute("""SELECT l.performer_id, COALESCE(any_value(e.performer_name), l.performer_id)
+            FROM residual_lines l LEFT JOIN engagements e USING (engagement_id)
+            GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 200""").fetchall()
+    ranked = [(str(p), str(n)) for p, n in rows]
+    chosen = [r for r in ranked if r[0] in flagged][:MEMBERS]
+    return chosen + [r for r in ranked if r not in chosen][:MEMBERS - len(chosen)]
+
+
+def _ensure(settings: Settings, username: str, role: Role, name: str, performer_id: str | None) -> Login:
+    sessions = session_factory(settings)
+    password = secrets.token_urlsafe(9)
+    with sessions() as s:
+        existing = s.scalar(select(User).where(User.username == username))
+    if existing is None:
+        create_user(sessions, username, role.value, display_name=name, password=password, performer_id=performer_id,
+                    created_by="demo")
+    else:
+        # A new password each time the demo starts: it is printed, so it is never reused.
+        set_password(sessions, existing.id, password)
+        set_active(sessions, existing.id, True)
+    return Login(username, password, role.value, performer_id, name)
+
+
+def demo_logins(settings: Settings) -> list[Login]:
+    """Create (or refresh the passwords of) the demo staff and member accounts."""
+    logins = [_ensure(settings, u, r, n, None) for u, r, n in STAFF]
+    for pid, name in _demo_members(settings):
+        logins.append(_ensure(settings, pid.lower(), Role.member, name, pid))
+    return logins
+
+
+def print_logins(console: Console, url: str, logins: list[Login]) -> None:
+    """The URL and the logins, for the demo only."""
+    console.print(f"\n[bold green]Greenroom is serving the demo union at {url}[/]")
+    console.print("Demo logins (new passwords each start; demo only):")
+    for lg in logins:
+        who = f"member {lg.performer_id}, {lg.name}" if lg.performer_id else lg.role.replace("_", " ")
+        console.print(f"  {lg.username:<12} {lg.password:<14} {who}", markup=False, highlight=False)
+    console.print("Press Ctrl+C to stop.")

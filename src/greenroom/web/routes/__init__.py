@@ -1,0 +1,1 @@
+"""One router module per area; each checks the role on every route."""
