@@ -20,7 +20,12 @@ from greenroom.audit.payers import MappingRefused, get_payer, parse_map, set_tol
 from greenroom.audit.queue import QueueError, assign_title, list_held
 from greenroom.audit.reconcile import run_audit
 from greenroom.audit.remittances import load_remittances
-from greenroom.audit.report_commands import claim_app, member_statement_command, report_command
+from greenroom.audit.report_commands import (
+    claim_app,
+    member_statement_command,
+    netflix_bonus_command,
+    report_command,
+)
 from greenroom.audit.workflow import WorkflowError, claim, get_finding, history, query_findings, resolve
 from greenroom.cli_support import console, err_console, fail, settings_from
 from greenroom.money import format_cents
@@ -30,6 +35,7 @@ app = typer.Typer(no_args_is_help=True)
 app.command("report")(report_command)
 app.command("member-statement")(member_statement_command)
 app.add_typer(claim_app, name="claim-statement")
+app.command("netflix-bonus")(netflix_bonus_command)
 
 
 class FindingType(StrEnum):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,6 +23,7 @@ from greenroom.audit.claims import (
     refresh_claim_statement,
 )
 from greenroom.audit.models import CLAIMED, OPEN
+from greenroom.audit.netflix_bonus import NetflixDataError, Options, default_source, estimate, estimate_html
 from greenroom.audit.report_html import audit_report_data, render_audit_report_html
 from greenroom.audit.report_pdf import render_audit_report_pdf
 from greenroom.audit.statements import (
@@ -210,3 +213,43 @@ def show_command(ctx: typer.Context, statement_id: Annotated[int, typer.Argument
     t = info.content["totals"]
     console.print(f"  total: performer {format_cents(t['amount_cents'])} + P&H {format_cents(t['ph_cents'])} + "
                   f"interest {format_cents(t['interest_cents'])} = {format_cents(t['claim_cents'])}")
+
+
+def netflix_bonus_command(
+    ctx: typer.Context,
+    source: Annotated[Path | None, typer.Option(
+        "--source", help="The Netflix data folder (default: ../shared/data/netflix).")] = None,
+    html: Annotated[Path | None, typer.Option(
+        "--html", help="Write the report here (default: netflix-bonus.html in the data directory).")] = None,
+    domestic_share: Annotated[float | None, typer.Option(
+        "--domestic-share", help="Share of global hours watched in the U.S. and Canada (0-1); default: the "
+                                 "UCAN share of paid memberships.")] = None,
+    released_from: Annotated[str | None, typer.Option("--from", help="Released on or after (YYYY-MM-DD).")] = None,
+    released_to: Annotated[str | None, typer.Option("--to", help="Released on or before (YYYY-MM-DD).")] = None,
+    include_non_english: Annotated[bool, typer.Option("--include-non-english",
+                                                      help="Judge non-English titles too.")] = False,
+) -> None:
+    """Estimate which Netflix titles earn the 2023 streaming success bonus, stating every assumption."""
+    settings = settings_from(ctx)
+    folder = source or default_source()
+    if folder is None:
+        raise fail("no Netflix data: ../shared/data/netflix not found; pass --source DIR")
+    if domestic_share is not None and not 0 < domestic_share <= 1:
+        raise fail(f"--domestic-share {domestic_share} must be more than 0 and at most 1")
+    try:
+        dates = [dt.date.fromisoformat(d) if d else None for d in (released_from, released_to)]
+    except ValueError as exc:
+        raise fail(f"--from/--to: {exc}") from exc
+    options = Options(dates[0], dates[1],
+                      None if domestic_share is None else Fraction(str(domestic_share)), include_non_english)
+    try:
+        result = estimate(folder, options)
+    except NetflixDataError as exc:
+        raise fail(str(exc)) from exc
+    console.print(f"[bold]{len(result.qualifying)} of {len(result.titles)}[/] made-for-streaming titles judged "
+                  f"would qualify at {float(result.threshold):.0%}:")
+    for t in result.qualifying:
+        r = t.row()
+        console.print(f"  {escape(r['title'])} ({r['release_date']}): {r['metric_pct']:.1f}% via {r['method']}")
+    out = html or settings.data_dir / "netflix-bonus.html"
+    _write(out, estimate_html(result))
