@@ -5,17 +5,25 @@ from __future__ import annotations
 import duckdb
 
 from greenroom.audit.tables import ensure_audit_tables
+from greenroom.consent.compensation import TABLE as AI_LINES
+from greenroom.consent.compensation import ensure_table as ensure_ai_lines
 from greenroom.ledger.entries import OWED, PAID, PostResult, sync
 from greenroom.residuals.engine import ensure_output_tables
 
 _ACCOUNTS = "(VALUES ('performer'), ('ph')) a(account)"
+
+_LINE_COLUMNS = ("line_id, agreement, formula_id, formula_version, performer_id, title_id, market, component, "
+                 "period_start, period_end, amount_cents, ph_cents, due_date, params")
+# The engine's residual lines and the consent registry's AI-compensation lines (same columns) are owed alike.
+OWED_LINES = (f"(SELECT {_LINE_COLUMNS} FROM residual_lines UNION ALL "
+              f"SELECT {_LINE_COLUMNS} FROM {AI_LINES})")
 
 OWED_SOURCE = f"""
 SELECT line_id AS source_id, a.account,
        CASE a.account WHEN 'performer' THEN amount_cents ELSE ph_cents END AS cents,
        NULL::VARCHAR AS payer, title_id, performer_id, market, period_start, period_end, due_date,
        NULL::DATE AS paid_date, formula_id || '@' || formula_version AS reference, component AS memo
-FROM residual_lines CROSS JOIN {_ACCOUNTS}"""
+FROM {OWED_LINES} CROSS JOIN {_ACCOUNTS}"""
 
 PAID_SOURCE = f"""
 SELECT row_id AS source_id, a.account,
@@ -32,16 +40,32 @@ def engine_run_id(con: duckdb.DuckDBPyConnection) -> int | None:
     return int(row[0]) if row and row[0] is not None else None
 
 
-def post_owed(con: duckdb.DuckDBPyConnection) -> PostResult | None:
-    """Post the current engine run's lines as owed entries (None when there are no lines to post).
+def ai_lines_digest(con: duckdb.DuckDBPyConnection) -> tuple[int, str]:
+    """How many AI-compensation lines are stored and a digest of what they owe (it names their state)."""
+    ensure_ai_lines(con)
+    row = con.execute(f"""SELECT count(*), COALESCE(md5(string_agg(concat_ws('|', line_id, amount_cents, ph_cents,
+        title_id, performer_id, market, period_start, period_end, due_date, formula_id, formula_version), ','
+        ORDER BY line_id)), '') FROM {AI_LINES}""").fetchone()
+    return (int(row[0]), str(row[1])) if row else (0, "")
 
-    The run is the whole truth about what is owed: a line whose amount changed is reversed and
-    posted again, a line the run no longer has is reversed. Posting the same run twice does nothing.
+
+def post_owed(con: duckdb.DuckDBPyConnection) -> PostResult | None:
+    """Post the current engine run's lines and the stored AI-compensation lines as owed entries (None when
+    there are no lines to post).
+
+    Together they are the whole truth about what is owed: a line whose amount changed is reversed and
+    posted again, a line no longer there is reversed. Posting the same state twice does nothing.
     """
     run = engine_run_id(con)
-    if run is None:
+    ai_count, ai_digest = ai_lines_digest(con)
+    if run is None and not ai_count:
         return None
-    return sync(con, f"engine-run:{run}", OWED, OWED_SOURCE, complete=True, note=f"residual lines of run {run}")
+    batch = f"engine-run:{run}" if run is not None else "engine-run:none"
+    note = f"residual lines of run {run}" if run is not None else "no residual lines"
+    if ai_count:
+        batch += f"+ai:{ai_digest[:16]}"
+        note += f" and {ai_count} AI-compensation lines"
+    return sync(con, batch, OWED, OWED_SOURCE, complete=True, note=note)
 
 
 def post_paid(con: duckdb.DuckDBPyConnection) -> PostResult:

@@ -108,14 +108,6 @@ def parse_row(row: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def _column_of(message: str) -> str:
-    lowered = message.lower()
-    for col in ("performer", "replica", "role", "end", "days", "producer", "project"):
-        if lowered.startswith(f"unknown {col}") or f" {col}" in lowered[:40]:
-            return {"performer": "performer_id", "replica": "replica_id", "end": "end_date"}.get(col, col)
-    return ""
-
-
 def _reject(settings: Settings, file: str, number: int, column: str, reason: str, original: dict[str, str]) -> None:
     def act(s: Any) -> None:
         exists = s.execute(select(Reject.id).where(Reject.source_file == file, Reject.row_number == number,
@@ -151,7 +143,7 @@ def load_uses(settings: Settings, path: Path, progress: Callable[[int], None] | 
                 result.messages.append(f"{path.name} row {number}, column {bad.column}: {bad.reason}")
                 continue
             except ConsentError as bad:
-                column = _column_of(str(bad))
+                column = bad.column
                 _reject(settings, path.name, number, column, str(bad), row)
                 result.rejected += 1
                 result.messages.append(f"{path.name} row {number}{', column ' + column if column else ''}: {bad}")

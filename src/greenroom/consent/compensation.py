@@ -143,9 +143,13 @@ def _line(used: _Used, *, agreement: str, formula: str, performer_id: str, title
         ph_ppm = used.ppm(PH_PARAM[agreement])
     else:
         note += "; no P&H rate for this agreement in the cited sources, none added"
-    due = end + dt.timedelta(days=int(used.get(DUE_PARAM[agreement], end)))
-    refs = list(dict.fromkeys(r.ref_id for r in used.refs))
     unverified = any(not r.verified for r in used.refs)
+    # The due date is not part of the amount: an unverified due date is said in the note, not the flag.
+    due_days = used.get(DUE_PARAM[agreement], end)
+    if not used.refs[-1].verified:
+        note += f"; due {due_days} days after the use is a working assumption"
+    due = end + dt.timedelta(days=int(due_days))
+    refs = list(dict.fromkeys(r.ref_id for r in used.refs))
     line_id = "AI" + hashlib.md5(f"{subject}|{component}".encode()).hexdigest()[:22]
     return Line(line_id, agreement, formula, performer_id, title_id, subject, component, start, end, basis, rate_ppm,
                 units, gross, ph_ppm, gross, apply_ppm(gross, ph_ppm), due, note, ";".join(refs), unverified)

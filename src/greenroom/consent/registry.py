@@ -32,7 +32,11 @@ SUSPENSION = "suspension"
 
 
 class ConsentError(ValueError):
-    """Input the registry refuses; the message says what and why."""
+    """Input the registry refuses; the message says what and why, column names the field at fault if one is."""
+
+    def __init__(self, message: str, column: str = "") -> None:
+        super().__init__(message)
+        self.column = column
 
 
 def new_id(prefix: str) -> str:
@@ -99,7 +103,7 @@ def _performer(s: Session, settings: Settings, performer_id: str) -> Performer:
         _store(s, "performer", p, performer_id)
         return p
     raise ConsentError(f"unknown performer {performer_id!r}: record the performer first "
-                       "(`greenroom consent performer`) or load their engagements")
+                       "(`greenroom consent performer`) or load their engagements", "performer_id")
 
 
 def _in_residuals_data(settings: Settings, performer_id: str) -> bool:
@@ -125,9 +129,11 @@ def _in_residuals_data(settings: Settings, performer_id: str) -> bool:
 def _replica(s: Session, replica_id: str, performer_id: str) -> Replica:
     replica = s.get(Replica, replica_id)
     if replica is None:
-        raise ConsentError(f"unknown replica {replica_id!r}: record it first (`greenroom consent replica`)")
+        raise ConsentError(f"unknown replica {replica_id!r}: record it first (`greenroom consent replica`)",
+                           "replica_id")
     if replica.performer_id != performer_id:
-        raise ConsentError(f"replica {replica_id} is a replica of {replica.performer_id}, not of {performer_id}")
+        raise ConsentError(f"replica {replica_id} is a replica of {replica.performer_id}, not of {performer_id}",
+                           "replica_id")
     return replica
 
 
@@ -265,15 +271,15 @@ def report_use(settings: Settings, *, performer_id: str, replica_id: str, produc
     """Record a use reported by a producer; the same report twice changes nothing, a conflicting one is flagged."""
     end = end_date or start_date
     if end < start_date:
-        raise ConsentError(f"the use ends ({end}) before it starts ({start_date})")
+        raise ConsentError(f"the use ends ({end}) before it starts ({start_date})", "end_date")
     if role not in rules.ROLES:
-        raise ConsentError(f"role must be one of {', '.join(rules.ROLES)}; got {role!r}")
+        raise ConsentError(f"role must be one of {', '.join(rules.ROLES)}; got {role!r}", "role")
     for name, value in (("days", days), ("lines_generated", lines_generated), ("rate_cents", rate_cents),
                         ("agreed_cents", agreed_cents), ("sides", sides)):
         if value is not None and value < 0:
-            raise ConsentError(f"{name} cannot be negative")
+            raise ConsentError(f"{name} cannot be negative", name)
     if not project.strip() or not producer.strip():
-        raise ConsentError("a use needs the producer and the project")
+        raise ConsentError("a use needs the producer and the project", "project" if producer.strip() else "producer")
     values: dict[str, Any] = {
         "producer": producer, "project": project, "replica_id": replica_id, "start_date": start_date,
         "end_date": end, "medium": medium, "real_time": real_time, "days": days, "scenes": scenes,
@@ -292,7 +298,7 @@ def report_use(settings: Settings, *, performer_id: str, replica_id: str, produc
                                  [f"use already recorded as {prior.use_id}; nothing changed"])
         uid = use_id or new_id("U")
         if s.get(Use, uid) is not None:
-            raise ConsentError(f"use {uid} is already recorded with different figures")
+            raise ConsentError(f"use {uid} is already recorded with different figures", "use_id")
         first = same_key[0].use_id if same_key else None
         u = Use(use_id=uid, use_key=key, performer_id=performer_id, duplicate_of=first, source=source, **values)
         _store(s, "use", u, uid)

@@ -1,0 +1,80 @@
+"""AI compensation: the YAML cases, the citations on every line, and the audit finding unpaid AI pay."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from greenroom.audit.findings import MISSING
+from greenroom.audit.reconcile import run_audit
+from greenroom.consent import api
+from greenroom.consent.cases import load_ai_cases, run_case
+from greenroom.consent.compensation import TABLE
+from greenroom.contracts.params import load_pack
+from greenroom.store import analytics
+
+CASES = Path(__file__).resolve().parents[1] / "cases"
+ALL = [(p, c) for p in sorted(CASES.glob("ai_*.yaml")) for c in load_ai_cases(p)]
+
+
+@pytest.mark.parametrize("path, case", ALL, ids=[f"{p.stem}: {c['name']}" for p, c in ALL])
+def test_case(path, case):
+    result = run_case(case, str(path))
+    assert result.passed, "\n".join(result.problems)
+
+
+def test_cases_cover_every_agreement_and_rule():
+    agreements = {c["ai_compensation"].get("agreement", "sag-aftra-tv-theatrical") for _, c in ALL}
+    assert agreements == {"sag-aftra-tv-theatrical", "sag-aftra-commercials", "sag-aftra-sound-recordings",
+                          "sag-aftra-interactive-media"}
+    formulas = {c["owed"].get("formula_id") for _, c in ALL if "owed" in c} - {None}
+    assert {"ai.tv.ebdr_use", "ai.tv.creation_session", "ai.interactive.real_time",
+            "ai.sound.session_singer_sides"} <= formulas
+
+
+def test_a_wrong_expectation_fails():
+    _, case = ALL[0]
+    wrong = {**case, "owed": {**case["owed"], "amount_cents": case["owed"]["amount_cents"] + 1}}
+    assert not run_case(wrong).passed
+
+
+def test_every_ai_parameter_is_cited_and_unpublished_values_unverified():
+    for agreement in ("sag-aftra-tv-theatrical", "sag-aftra-commercials", "sag-aftra-sound-recordings",
+                      "sag-aftra-interactive-media"):
+        for param in load_pack(agreement):
+            for v in param.values:
+                assert v.reference.strip()
+                if all(t in ("S", "D") for t in v.source.replace("+", ",").split(",")):
+                    assert not v.verified, param.id
+
+
+def test_lines_carry_their_citations_and_unverified_flag(demo):
+    settings, _ = demo
+    result = api.compensation(settings)
+    assert result.lines and result.total_cents > 0
+    for line in result.lines:
+        cites = line.citations()
+        assert cites and all(c["reference"] for c in cites)
+        amount_refs = [c for c in cites if "payment_due_days" not in c["ref"]]
+        assert line.unverified == any(c["status"] == "unverified" for c in amount_refs)
+
+
+def test_unpaid_ai_compensation_becomes_an_audit_finding(demo):
+    settings, _ = demo
+    result, _ = api.post_compensation(settings)
+    first = run_audit(settings, as_of=dt.date(2027, 1, 1))
+    ai_keys = {(ln.title_id, ln.performer_id) for ln in result.lines}
+    missing = [f for f in first.findings if f.type == MISSING and f.check.market == "ai_replica"]
+    assert {(f.check.title_id, f.check.performer_id) for f in missing} == ai_keys
+    assert sum(f.check.owed_cents for f in missing) == result.total_cents
+    assert sum(f.check.owed_ph_cents for f in missing) == result.total_ph_cents
+    assert all(f.check.lines and f.check.lines[0].agreement.startswith("sag-aftra-") for f in missing)
+    # Posting the same lines again changes nothing in the ledger.
+    api.post_compensation(settings)
+    again = run_audit(settings, as_of=dt.date(2027, 1, 1))
+    assert again.owed is not None and again.owed.posted == 0 and again.owed.reversed == 0
+    with analytics.connect(settings) as con:
+        row = con.execute(f"SELECT count(*) FROM {TABLE}").fetchone()
+    assert row is not None and row[0] == len(result.lines)

@@ -1,0 +1,167 @@
+"""A test for every finding type, and the demo's planted violations found exactly."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from greenroom.consent import api, rules
+from greenroom.consent import compliance as cf
+from greenroom.consent import registry as reg
+from tests.consent.conftest import DAY, consent, tv_replica
+
+
+def types(settings, **kw):
+    return sorted(f.type for f in api.list_findings(settings, **kw))
+
+
+def use(settings, start, project="FILM", **kw):
+    return reg.report_use(settings, performer_id="P1", replica_id="R1", producer="Studio", project=project,
+                          start_date=start, days=1, **kw).use
+
+
+def test_a_covered_use_with_timely_notice_has_no_findings(settings):
+    tv_replica(settings, created_on=DAY)
+    session = dt.datetime(2025, 8, 1, 9)
+    reg.record_notice(settings, performer_id="P1", replica_id="R1", producer="Studio", project="FILM",
+                      session_at=session, notified_at=session - dt.timedelta(hours=48), minutes=300)
+    consent(settings)
+    use(settings, DAY + dt.timedelta(days=1))
+    assert types(settings) == []
+
+
+def test_use_without_consent(settings):
+    tv_replica(settings)
+    consent(settings)
+    u = use(settings, DAY + dt.timedelta(days=1), project="SEQUEL")
+    [f] = api.list_findings(settings)
+    assert (f.type, f.subject_id) == (cf.USE_WITHOUT_CONSENT, u.use_id) and "not SEQUEL" in f.reason
+
+
+def test_use_before_consent(settings):
+    tv_replica(settings)
+    consent(settings)
+    use(settings, DAY - dt.timedelta(days=2))
+    assert types(settings) == [cf.USE_BEFORE_CONSENT]
+
+
+def test_use_after_revocation(settings):
+    tv_replica(settings)
+    consent(settings)
+    reg.revoke(settings, "C1", DAY + dt.timedelta(days=3), "withdrawn")
+    use(settings, DAY + dt.timedelta(days=1))
+    use(settings, DAY + dt.timedelta(days=4))
+    assert types(settings) == [cf.USE_AFTER_REVOCATION]
+
+
+def test_use_during_suspension(settings):
+    tv_replica(settings)
+    consent(settings)
+    reg.suspend(settings, DAY + dt.timedelta(days=5), DAY + dt.timedelta(days=9), performer_id="P1", reason="strike")
+    use(settings, DAY + dt.timedelta(days=6))
+    use(settings, DAY + dt.timedelta(days=12))
+    assert types(settings) == [cf.USE_DURING_SUSPENSION]
+
+
+def test_late_notice_and_notice_at_engagement(settings):
+    tv_replica(settings, created_on=DAY)
+    session = dt.datetime(2025, 8, 1, 9)
+    reg.record_notice(settings, performer_id="P1", replica_id="R1", producer="Studio", project="FILM",
+                      session_at=session, notified_at=session - dt.timedelta(hours=47), notice_id="N-LATE")
+    # engaged 30 hours ahead and told at engagement: on time
+    reg.record_notice(settings, performer_id="P1", replica_id="R1", producer="Studio", project="FILM",
+                      session_at=session, notified_at=session - dt.timedelta(hours=30),
+                      engaged_at=session - dt.timedelta(hours=30), notice_id="N-ENGAGED")
+    # engaged 30 hours ahead but told 10 hours ahead: late
+    reg.record_notice(settings, performer_id="P1", replica_id="R1", producer="Studio", project="FILM",
+                      session_at=session, notified_at=session - dt.timedelta(hours=10),
+                      engaged_at=session - dt.timedelta(hours=30), notice_id="N-LATE2")
+    found = {f.subject_id: f for f in api.list_findings(settings)}
+    assert set(found) == {"N-LATE", "N-LATE2"} and all(f.type == cf.LATE_NOTICE for f in found.values())
+    assert "48 hours" in found["N-LATE"].reason and "at engagement" in found["N-LATE2"].reason
+
+
+def test_missing_notice_for_a_session_and_for_a_replica_with_no_session(settings):
+    tv_replica(settings, created_on=DAY)
+    tv_replica(settings, replica_id="R2", created_on=DAY)
+    reg.record_notice(settings, performer_id="P1", replica_id="R1", producer="Studio", project="FILM",
+                      session_at=dt.datetime(2025, 8, 1, 9), notified_at=None, notice_id="N1")
+    found = sorted((f.type, f.subject_id) for f in api.list_findings(settings))
+    assert found == [(cf.MISSING_NOTICE, "N1"), (cf.MISSING_NOTICE, "R2")]
+
+
+def test_consent_not_separate(settings):
+    tv_replica(settings)
+    consent(settings, separate=False)
+    assert types(settings) == [cf.NOT_SEPARATE]
+
+
+def test_blanket_consents(settings):
+    tv_replica(settings)
+    consent(settings, consent_id="C-ALL", projects=["all projects"])
+    consent(settings, consent_id="C-TWO", projects=["FILM", "SEQUEL"])
+    consent(settings, consent_id="C-VAGUE", description="any and all uses throughout the universe")
+    assert types(settings) == [cf.BLANKET] * 3
+
+
+def test_several_commercials_under_one_consent_are_not_blanket(settings):
+    reg.record_performer(settings, "P1")
+    reg.record_replica(settings, performer_id="P1", kind=rules.EMPLOYMENT_BASED, agreement=rules.COMMERCIALS,
+                       producer="Studio", replica_id="R1")
+    consent(settings, projects=["SPOT-1", "SPOT-2"])
+    assert types(settings) == []
+
+
+def test_signer_not_authorised(settings):
+    reg.record_performer(settings, "P1", deceased_on=dt.date(2024, 1, 1), representative="Estate")
+    reg.record_replica(settings, performer_id="P1", kind=rules.INDEPENDENT, agreement=rules.TV, producer="Studio",
+                       replica_id="R1")
+    consent(settings, consent_id="C-SELF", signed_by="performer")
+    consent(settings, consent_id="C-UNION", signed_by="union")
+    consent(settings, consent_id="C-REP", signed_by="representative")
+    found = {f.subject_id for f in api.list_findings(settings, type=cf.SIGNER)}
+    assert found == {"C-SELF", "C-UNION"}
+
+
+def test_duplicate_report(settings):
+    tv_replica(settings)
+    consent(settings)
+    first = reg.report_use(settings, performer_id="P1", replica_id="R1", producer="Studio", project="FILM",
+                           start_date=DAY, days=2)
+    same = reg.report_use(settings, performer_id="P1", replica_id="R1", producer="Studio", project="FILM",
+                          start_date=DAY, days=2)
+    other = reg.report_use(settings, performer_id="P1", replica_id="R1", producer="Studio", project="FILM",
+                           start_date=DAY, days=3)
+    assert (first.status, same.status, other.status) == ("recorded", "already_recorded", "conflicting_duplicate")
+    assert same.use.use_id == first.use.use_id and other.use.duplicate_of == first.use.use_id
+    assert types(settings) == [cf.DUPLICATE]
+    assert len(reg.snapshot(settings).uses) == 2
+
+
+def test_compensation_unknown(settings):
+    tv_replica(settings, kind=rules.INDEPENDENT)
+    consent(settings)
+    use(settings, DAY + dt.timedelta(days=1))
+    [f] = api.list_findings(settings)
+    assert f.type == cf.UNPRICED and "agreed_cents" in f.reason
+
+
+def test_every_finding_type_has_a_test():
+    import inspect
+    import sys
+
+    source = inspect.getsource(sys.modules[__name__])
+    for t in cf.TYPES:
+        assert f"def test_{t}" in source or f"cf.{_const(t)}" in source, t
+
+
+def _const(t):
+    return next(name for name in dir(cf) if getattr(cf, name) == t and name.isupper())
+
+
+def test_the_demo_finds_exactly_what_it_planted(demo):
+    settings, summary = demo
+    assert summary["matches"], (summary["expected"], summary["found"])
+    assert set(summary["found"]) == set(cf.TYPES)
+    assert summary["rejected"] == summary["bad_rows_planted"] == 3
+    assert summary["rows"] == summary["recorded"] + summary["already"] + summary["duplicates"] + summary["rejected"]
+    assert reg.verify(settings).ok
