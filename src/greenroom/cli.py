@@ -16,6 +16,7 @@ from greenroom.demo.commands import app as demo_app
 from greenroom.ingest.commands import app as ingest_app
 from greenroom.residuals.commands import app as residuals_app
 from greenroom.residuals.commands import cases_app
+from greenroom.review.commands import app as review_app
 from greenroom.web.commands import serve_command
 
 app = typer.Typer(
@@ -46,6 +47,7 @@ app.add_typer(accounts_app, name="accounts", help="Web accounts: staff, member i
 app.command("serve")(serve_command)
 app.add_typer(consent_app, name="consent", help="Digital-replica consents, notices, uses, findings and AI pay.")
 app.add_typer(cases_app, name="cases", help="Run agreement cases (YAML: situation in, amounts out).")
+app.add_typer(review_app, name="review", help="Review a contract: clause labels and union playbook flags.")
 # The demo commands (demo, demo-data, netflix) read best at the top level.
 for command in demo_app.registered_commands:
     app.registered_commands.append(command)
