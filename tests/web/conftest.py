@@ -114,6 +114,7 @@ def client(union: Union, app_config: WebConfig) -> Iterator[TestClient]:
 
 def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> str:
     """Sign in through the form (with its CSRF token); return the session's CSRF token."""
+    client.headers.pop("X-CSRF-Token", None)  # a stale header would override the form's token
     page = client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert token, page.text
