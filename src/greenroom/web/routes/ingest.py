@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 import shutil
 import tempfile
 from dataclasses import asdict
@@ -60,11 +61,11 @@ def save_upload(request: Request, upload: UploadFile, user: User) -> Path:
     if suffix not in SUFFIXES:
         raise UploadRefused(f"{name}: only {', '.join(SUFFIXES)} files are accepted")
     st = state(request)
-    folder = st.settings.data_dir / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
-    # The original name stays in front so the loader can tell the kind from it.
-    target = folder / f"{Path(name).stem}.{stamp}.{user.username}{suffix}"
+    # One folder per upload keeps the original name, from which the loader tells the kind.
+    folder = st.settings.data_dir / "uploads" / f"{stamp}-{user.username}-{secrets.token_hex(4)}"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
     limit = st.config.max_upload_bytes
     size = 0
     with target.open("wb") as out:
