@@ -23,10 +23,8 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, dict]:
     """One registry seeded with the demo (shared by read-only tests of a module)."""
-    import os
-
-    os.environ.pop("GREENROOM_DATABASE_URL", None)
-    s = load_settings(tmp_path_factory.mktemp("demo") / "data")
+    folder = tmp_path_factory.mktemp("demo")
+    s = Settings(folder, f"sqlite:///{folder / 'app.sqlite3'}")
     from greenroom.consent.demo import seed_demo
 
     return s, seed_demo(s, seed=11)

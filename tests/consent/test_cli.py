@@ -38,6 +38,12 @@ def test_record_ask_verify_and_findings(settings, tmp_path):
     assert v.exit_code == 0 and "log verified" in v.output
     comp = run(settings, "compensation", "--post")
     assert comp.exit_code == 0 and "ai_compensation_lines" in comp.output
+    from greenroom.consent import api
+
+    line = api.compensation(settings).lines[0]
+    shown = run(settings, "explain", line.line_id)
+    assert shown.exit_code == 0 and "minimums.day_performer@" in shown.output and "unverified" in shown.output
+    assert run(settings, "explain", "AI-NOPE").exit_code == 1
     assert run(settings, "member", "P1", "--export", str(tmp_path / "m.json")).exit_code == 0
     assert (tmp_path / "m.json").read_text().startswith("{")
 

@@ -77,4 +77,7 @@ def test_unpaid_ai_compensation_becomes_an_audit_finding(demo):
     assert again.owed is not None and again.owed.posted == 0 and again.owed.reversed == 0
     with analytics.connect(settings) as con:
         row = con.execute(f"SELECT count(*) FROM {TABLE}").fetchone()
+        days = con.execute("SELECT sum(days) FROM ai_performed_days").fetchone()
     assert row is not None and row[0] == len(result.lines)
+    as_if = [ln for ln in result.lines if ln.formula_id in ("ai.tv.ebdr_use", "ai.tv.background_as_principal")]
+    assert as_if and days is not None and days[0] == sum(ln.units for ln in as_if)

@@ -41,6 +41,20 @@ def post_compensation(settings: Settings) -> tuple[Result, int]:
     return result, run
 
 
+def explain_line(settings: Settings, line_id: str) -> dict[str, Any]:
+    """One AI-compensation line with its rule, the cited values it used and the record it prices."""
+    snap = snapshot(settings)
+    result = compute(snap)
+    line = next((ln for ln in result.lines if ln.line_id == line_id), None)
+    if line is None:
+        raise LookupError(f"no AI-compensation line {line_id!r} (lines are recomputed from the registry)")
+    record: Any = next((u for u in snap.uses if u.use_id == line.subject_id), None) or next(
+        (n for n in snap.notices if n.notice_id == line.subject_id), None)
+    out: dict[str, Any] = _plain({**line.row(0), "citations": line.citations(),
+                                  "record": as_dict(record) if record is not None else None})
+    return out
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()

@@ -238,6 +238,26 @@ def compensation_command(ctx: typer.Context, performer: str = "",
         console.print(f"  {subject}: {escape(why)}")
 
 
+@app.command("explain")
+def explain_command(ctx: typer.Context, line_id: str) -> None:
+    """Explain an AI-compensation line: the rule, each cited value, and the use or session it prices."""
+    try:
+        line = api.explain_line(settings_from(ctx), line_id)
+    except LookupError as e:
+        raise fail(str(e)) from None
+    console.print(f"[bold]{line['line_id']}[/] {line['formula_id']} ({line['agreement']}): "
+                  f"{format_cents(line['amount_cents'])} to {line['performer_id']} + "
+                  f"{format_cents(line['ph_cents'])} P&H, due {line['due_date']}")
+    console.print(f"  {escape(line['note'])}", highlight=False)
+    for c in line["citations"]:
+        flag = "" if c["status"] == "verified" else " [yellow](unverified)[/]"
+        console.print(f"  {c['ref']} = {c['value']}: {escape(c['reference'])} [{c['source']}]{flag}")
+        if c["note"]:
+            console.print(f"    {escape(c['note'])}")
+    if line["record"]:
+        console.print(f"  prices: {escape(json.dumps(line['record'], sort_keys=True))}", highlight=False)
+
+
 @app.command("member")
 def member_command(ctx: typer.Context, performer_id: str,
                    export: Annotated[Path | None, typer.Option(help="Write the whole record as JSON here.")] = None
@@ -268,14 +288,14 @@ def demo_command(ctx: typer.Context, seed: int = 7) -> None:
         summary = seed_demo(settings, seed, say=console.print)
     except reg.ConsentError as e:
         raise fail(str(e)) from None
-    result, run = api.post_compensation(settings)
     console.print(f"performers {summary['performers']} ({summary['from_residuals_data']} from the residuals data); "
                   f"use rows {summary['rows']}: {summary['recorded']} recorded, {summary['already']} already, "
                   f"{summary['duplicates']} conflicting, {summary['rejected']} refused")
     console.print("planted: " + ", ".join(f"{n} {t}" for t, n in summary["expected"].items()))
     console.print("found:   " + ", ".join(f"{n} {t}" for t, n in summary["found"].items()))
-    console.print(f"AI compensation owed {format_cents(result.total_cents)} + P&H "
-                  f"{format_cents(result.total_ph_cents)} ({len(result.lines)} lines, run {run})")
+    console.print(f"AI compensation owed {format_cents(summary['compensation_cents'])} + P&H "
+                  f"{format_cents(summary['compensation_ph_cents'])} ({summary['compensation_lines']} lines, "
+                  f"stored as run {summary['compensation_run']} for the audit)")
     console.print(reg.verify(settings).message())
     if not summary["matches"]:
         raise typer.Exit(1)

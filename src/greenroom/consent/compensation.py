@@ -330,9 +330,26 @@ def compute(snap: Snapshot) -> Result:
     return result
 
 
+PERFORMED_TABLE = "ai_performed_days"
+PERFORMED_DDL = f"""
+CREATE TABLE IF NOT EXISTS {PERFORMED_TABLE} (
+  performer_id VARCHAR, title_id VARCHAR, use_id VARCHAR, line_id VARCHAR, days BIGINT, period_start DATE,
+  period_end DATE
+)"""
+# Uses paid "as if performed" also earn residuals as if performed: these are the days to count.
+AS_IF_PERFORMED = ("ai.tv.ebdr_use", "ai.tv.background_as_principal")
+
+
 def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
-    """Create ai_compensation_lines if missing."""
+    """Create ai_compensation_lines and ai_performed_days if missing."""
     con.execute(LINES_DDL)
+    con.execute(PERFORMED_DDL)
+
+
+def performed_days(result: Result) -> list[tuple[str, str, str, str, int, dt.date, dt.date]]:
+    """(performer, title, use, line, days, start, end) of each use that earns residuals as if performed."""
+    return [(ln.performer_id, ln.title_id, ln.subject_id, ln.line_id, ln.units, ln.period_start, ln.period_end)
+            for ln in result.lines if ln.formula_id in AS_IF_PERFORMED and ln.units > 0]
 
 
 def write_lines(con: duckdb.DuckDBPyConnection, result: Result) -> int:
@@ -343,6 +360,10 @@ def write_lines(con: duckdb.DuckDBPyConnection, result: Result) -> int:
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(f"DELETE FROM {TABLE}")
+        con.execute(f"DELETE FROM {PERFORMED_TABLE}")
+        days = performed_days(result)
+        if days:
+            con.executemany(f"INSERT INTO {PERFORMED_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?)", [list(d) for d in days])
         if result.lines:
             cols = ", ".join(COLUMNS)
             marks = ", ".join("?" for _ in COLUMNS)

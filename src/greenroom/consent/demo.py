@@ -20,6 +20,7 @@ from greenroom.config import Settings
 from greenroom.consent import compliance as cf
 from greenroom.consent import registry as reg
 from greenroom.consent import rules
+from greenroom.consent.api import post_compensation
 from greenroom.consent.bulk import load_uses
 from greenroom.consent.models import Performer
 from greenroom.store.db import session_factory
@@ -300,11 +301,14 @@ def seed_demo(settings: Settings, seed: int = 7, groups: int = 2, say: Callable[
         say(loaded.summary())
     findings = [f for f in cf.all_findings(reg.snapshot(settings)) if f.subject_id.startswith(prefix)]
     got = Counter(f.type for f in findings)
+    owed, run = post_compensation(settings)  # so `greenroom audit run` sees what the demo's uses owe
     return {"seed": seed, "performers": len(performers) + 1, "from_residuals_data": len(found),
             "uses_file": str(path), "rows": loaded.rows, "recorded": loaded.recorded, "already": loaded.already,
             "duplicates": loaded.duplicates, "rejected": loaded.rejected, "bad_rows_planted": bad,
             "expected": dict(sorted(plan.expected.items())), "found": dict(sorted(got.items())),
-            "matches": dict(got) == dict(plan.expected), "messages": loaded.messages}
+            "matches": dict(got) == dict(plan.expected), "messages": loaded.messages,
+            "compensation_lines": len(owed.lines), "compensation_cents": owed.total_cents,
+            "compensation_ph_cents": owed.total_ph_cents, "compensation_run": run}
 
 
 def write_summary(summary: dict[str, Any], path: Path) -> None:
