@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from greenroom.config import Settings
 from greenroom.consent.models import Reject
-from greenroom.consent.registry import ConsentError, report_use, write
+from greenroom.consent.registry import ConsentError, record_use_in, use_values, write
 
 REQUIRED = ("performer_id", "replica_id", "producer", "project", "start_date")
 OPTIONAL = ("use_id", "end_date", "days", "medium", "description", "scenes", "lines_generated", "real_time", "role",
@@ -108,14 +109,44 @@ def parse_row(row: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def _reject(settings: Settings, file: str, number: int, column: str, reason: str, original: dict[str, str]) -> None:
-    def act(s: Any) -> None:
-        exists = s.execute(select(Reject.id).where(Reject.source_file == file, Reject.row_number == number,
-                                                   Reject.reason == reason)).first()
-        if exists is None:
-            s.add(Reject(source_file=file, row_number=number, column=column, reason=reason, original=original))
+CHUNK = 500
 
-    write(settings, act)
+
+def _reject_in(s: Session, file: str, number: int, column: str, reason: str, original: dict[str, str]) -> None:
+    exists = s.execute(select(Reject.id).where(Reject.source_file == file, Reject.row_number == number,
+                                               Reject.reason == reason)).first()
+    if exists is None:
+        s.add(Reject(source_file=file, row_number=number, column=column, reason=reason, original=original))
+
+
+def _chunk(settings: Settings, file: str, rows: list[tuple[int, dict[str, str]]]) -> list[tuple[str, str]]:
+    """Record one chunk of rows in one transaction: (outcome, message) per row."""
+    known: dict[str, bool] = {}
+
+    def act(s: Session) -> list[tuple[str, str]]:
+        out = []
+        for number, row in rows:
+            where = f"{file} row {number}"
+            try:
+                args = parse_row(row)
+                performer, use_id = args.pop("performer_id"), args.pop("use_id")
+                values = use_values(**args)
+                # Every refusal in record_use_in comes before it writes (adopting a performer of the
+                # residuals data is the one write that may precede one, and is right either way), so no
+                # savepoint is needed; SQLite makes each savepoint release cost a commit.
+                report = record_use_in(s, settings, performer, values, where, use_id, known)
+            except RowError as bad:
+                _reject_in(s, file, number, bad.column, f"{bad.column} {bad.reason}", row)
+                out.append(("rejected", f"{where}, column {bad.column}: {bad.reason}"))
+                continue
+            except ConsentError as bad:
+                _reject_in(s, file, number, bad.column, str(bad), row)
+                out.append(("rejected", f"{where}{', column ' + bad.column if bad.column else ''}: {bad}"))
+                continue
+            out.append((report.status, f"{where}: {report.messages[0]}" if report.messages else ""))
+        return out
+
+    return write(settings, act)
 
 
 def load_uses(settings: Settings, path: Path, progress: Callable[[int], None] | None = None) -> BulkResult:
@@ -131,30 +162,29 @@ def load_uses(settings: Settings, path: Path, progress: Callable[[int], None] | 
         unknown = [h for h in header if h not in REQUIRED + OPTIONAL]
         if unknown:
             result.messages.append(f"ignored unknown column(s): {', '.join(unknown)}")
+        pending: list[tuple[int, dict[str, str]]] = []
         for number, raw in enumerate(reader, start=2):  # row 1 is the header
-            row = {(k or "").strip(): (v or "") for k, v in raw.items() if k is not None}
-            result.rows += 1
-            try:
-                args = parse_row(row)
-                report = report_use(settings, source=f"{path.name} row {number}", **args)
-            except RowError as bad:
-                _reject(settings, path.name, number, bad.column, f"{bad.column} {bad.reason}", row)
-                result.rejected += 1
-                result.messages.append(f"{path.name} row {number}, column {bad.column}: {bad.reason}")
-                continue
-            except ConsentError as bad:
-                column = bad.column
-                _reject(settings, path.name, number, column, str(bad), row)
-                result.rejected += 1
-                result.messages.append(f"{path.name} row {number}{', column ' + column if column else ''}: {bad}")
-                continue
-            if report.status == "already_recorded":
-                result.already += 1
-            elif report.status == "conflicting_duplicate":
-                result.duplicates += 1
-                result.messages.append(f"{path.name} row {number}: {report.messages[0]}")
-            else:
-                result.recorded += 1
-            if progress:
-                progress(result.rows)
+            pending.append((number, {(k or "").strip(): (v or "") for k, v in raw.items() if k is not None}))
+            if len(pending) == CHUNK:
+                _tally(result, _chunk(settings, path.name, pending))
+                pending = []
+                if progress:
+                    progress(result.rows)
+        if pending:
+            _tally(result, _chunk(settings, path.name, pending))
     return result
+
+
+def _tally(result: BulkResult, outcomes: list[tuple[str, str]]) -> None:
+    for status, message in outcomes:
+        result.rows += 1
+        if status == "rejected":
+            result.rejected += 1
+        elif status == "already_recorded":
+            result.already += 1
+        elif status == "conflicting_duplicate":
+            result.duplicates += 1
+        else:
+            result.recorded += 1
+        if message and status in ("rejected", "conflicting_duplicate"):
+            result.messages.append(message)

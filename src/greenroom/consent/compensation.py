@@ -363,14 +363,24 @@ def write_lines(con: duckdb.DuckDBPyConnection, result: Result) -> int:
         con.execute(f"DELETE FROM {PERFORMED_TABLE}")
         days = performed_days(result)
         if days:
-            con.executemany(f"INSERT INTO {PERFORMED_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?)", [list(d) for d in days])
+            names = ("performer_id", "title_id", "use_id", "line_id", "days", "period_start", "period_end")
+            _insert(con, PERFORMED_TABLE, names, [list(d) for d in days])
         if result.lines:
-            cols = ", ".join(COLUMNS)
-            marks = ", ".join("?" for _ in COLUMNS)
-            con.executemany(f"INSERT INTO {TABLE} ({cols}) VALUES ({marks})",
-                            [[ln.row(run)[c] for c in COLUMNS] for ln in result.lines])
+            _insert(con, TABLE, COLUMNS, [[row[c] for c in COLUMNS] for row in (ln.row(run) for ln in result.lines)])
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
     return run
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, names: tuple[str, ...], rows: list[list[Any]]) -> None:
+    """Insert rows through Arrow (DuckDB's executemany goes row by row); the table's types cast the columns."""
+    import pyarrow as pa
+
+    data = pa.table({n: [r[i] for r in rows] for i, n in enumerate(names)})
+    con.register("_ai_rows", data)
+    try:
+        con.execute(f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(names)} FROM _ai_rows")
+    finally:
+        con.unregister("_ai_rows")

@@ -10,7 +10,7 @@ from typing import Any
 
 from greenroom.consent import rules
 from greenroom.consent.models import Consent, StatusEvent, Use
-from greenroom.consent.registry import REVOCATION, SUSPENSION, Snapshot
+from greenroom.consent.registry import SUSPENSION, Snapshot
 
 # How far a consent got before it failed to cover a use: the furthest failure is the best explanation.
 RANK = {"other_replica": 0, "other_producer": 1, "other_project": 2, "medium_not_covered": 3,
@@ -127,11 +127,11 @@ def judge(c: Consent, q: Question, snap: Snapshot, superseded: set[str]) -> tupl
         return False, "before_consent", f"the use starts {q.start}, before consent {cid} took effect ({first})"
     if c.term_end is not None and q.end > c.term_end:
         return False, "after_term", f"the use runs to {q.end}, after consent {cid} ended ({c.term_end})"
-    revoked = [e for e in snap.status if e.kind == REVOCATION and e.consent_id == cid and e.start <= q.end]
+    revoked = [e for e in snap.revocations_of(cid) if e.start <= q.end]
     if revoked:
         e = min(revoked, key=lambda x: x.start)
         return False, "revoked", f"consent {cid} was revoked from {e.start} ({_event(e)})"
-    held = _suspensions(c, snap.status, q.start, q.end)
+    held = _suspensions(c, snap.suspensions, q.start, q.end)
     if held:
         e = held[0]
         until = f" to {e.end}" if e.end else ""
@@ -170,7 +170,7 @@ def policy(snap: Snapshot, *, consent_id: str | None = None, producer: str | Non
 def judge_question(snap: Snapshot, q: Question, gone: set[str] | None = None) -> list[PolicyRow]:
     """Every consent of the question's performer judged against it, best first."""
     gone = superseded_ids(snap) if gone is None else gone
-    rows = [_row(c, q, snap, gone) for c in snap.consents if c.performer_id == q.performer_id]
+    rows = [_row(c, q, snap, gone) for c in snap.consents_of(q.performer_id)]
     if not rows:
         reason = f"no consent of {q.performer_id} is on record"
         return [PolicyRow(None, q.use_id, q.performer_id, q.producer, q.project, q.start, q.end, False,

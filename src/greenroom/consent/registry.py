@@ -93,12 +93,17 @@ def write(settings: Settings, action: Callable[[Session], T]) -> T:
     raise AssertionError("unreachable")
 
 
-def _performer(s: Session, settings: Settings, performer_id: str) -> Performer:
+def _performer(s: Session, settings: Settings, performer_id: str, known: dict[str, bool] | None = None
+               ) -> Performer:
     """The registry's performer, adopting one the residuals data knows; refuse an unknown one."""
     found = s.get(Performer, performer_id)
     if found is not None:
         return found
-    if _in_residuals_data(settings, performer_id):
+    if known is None:
+        known = {}
+    if performer_id not in known:
+        known[performer_id] = _in_residuals_data(settings, performer_id)
+    if known[performer_id]:
         p = Performer(performer_id=performer_id, name="", deceased_on=None, representative=None)
         _store(s, "performer", p, performer_id)
         return p
@@ -263,12 +268,11 @@ def use_key(values: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical({k: values.get(k) for k in USE_IDENTITY}).encode()).hexdigest()
 
 
-def report_use(settings: Settings, *, performer_id: str, replica_id: str, producer: str, project: str,
-               start_date: dt.date, end_date: dt.date | None = None, days: int = 0, medium: str = "",
-               description: str = "", scenes: str = "", lines_generated: int = 0, real_time: bool = False,
-               role: str = "principal", rate_cents: int | None = None, agreed_cents: int | None = None,
-               sides: int | None = None, source: str = "", use_id: str | None = None) -> UseReport:
-    """Record a use reported by a producer; the same report twice changes nothing, a conflicting one is flagged."""
+def use_values(*, producer: str, project: str, replica_id: str, start_date: dt.date, end_date: dt.date | None = None,
+               days: int = 0, medium: str = "", description: str = "", scenes: str = "", lines_generated: int = 0,
+               real_time: bool = False, role: str = "principal", rate_cents: int | None = None,
+               agreed_cents: int | None = None, sides: int | None = None) -> dict[str, Any]:
+    """A reported use's fields, checked (ConsentError names the bad field)."""
     end = end_date or start_date
     if end < start_date:
         raise ConsentError(f"the use ends ({end}) before it starts ({start_date})", "end_date")
@@ -280,34 +284,41 @@ def report_use(settings: Settings, *, performer_id: str, replica_id: str, produc
             raise ConsentError(f"{name} cannot be negative", name)
     if not project.strip() or not producer.strip():
         raise ConsentError("a use needs the producer and the project", "project" if producer.strip() else "producer")
-    values: dict[str, Any] = {
-        "producer": producer, "project": project, "replica_id": replica_id, "start_date": start_date,
-        "end_date": end, "medium": medium, "real_time": real_time, "days": days, "scenes": scenes,
-        "lines_generated": lines_generated, "role": role, "rate_cents": rate_cents, "agreed_cents": agreed_cents,
-        "sides": sides, "description": description}
+    return {"producer": producer, "project": project, "replica_id": replica_id, "start_date": start_date,
+            "end_date": end, "medium": medium, "real_time": real_time, "days": days, "scenes": scenes,
+            "lines_generated": lines_generated, "role": role, "rate_cents": rate_cents,
+            "agreed_cents": agreed_cents, "sides": sides, "description": description}
+
+
+def record_use_in(s: Session, settings: Settings, performer_id: str, values: Mapping[str, Any], source: str = "",
+                  use_id: str | None = None, known: dict[str, bool] | None = None) -> UseReport:
+    """Record a checked use inside the caller's transaction (see report_use)."""
+    _performer(s, settings, performer_id, known)
+    _replica(s, str(values["replica_id"]), performer_id)
     key = use_key(values)
+    same_key = s.execute(select(Use).where(Use.use_key == key).order_by(Use.recorded_at)).scalars().all()
+    content = _normalised({k: values[k] for k in USE_CONTENT})
+    for prior in same_key:
+        if _normalised({k: getattr(prior, k) for k in USE_CONTENT}) == content:
+            return UseReport(prior, "already_recorded", [f"use already recorded as {prior.use_id}; nothing changed"])
+    uid = use_id or new_id("U")
+    if s.get(Use, uid) is not None:
+        raise ConsentError(f"use {uid} is already recorded with different figures", "use_id")
+    first = same_key[0].use_id if same_key else None
+    u = Use(use_id=uid, use_key=key, performer_id=performer_id, duplicate_of=first, source=source, **values)
+    _store(s, "use", u, uid)
+    if first:
+        return UseReport(u, "conflicting_duplicate",
+                         [f"the same use was reported before as {first} with different figures; flagged"])
+    return UseReport(u, "recorded")
 
-    def act(s: Session) -> UseReport:
-        _performer(s, settings, performer_id)
-        _replica(s, replica_id, performer_id)
-        same_key = s.execute(select(Use).where(Use.use_key == key).order_by(Use.recorded_at)).scalars().all()
-        content = _normalised({k: values[k] for k in USE_CONTENT})
-        for prior in same_key:
-            if _normalised({k: getattr(prior, k) for k in USE_CONTENT}) == content:
-                return UseReport(prior, "already_recorded",
-                                 [f"use already recorded as {prior.use_id}; nothing changed"])
-        uid = use_id or new_id("U")
-        if s.get(Use, uid) is not None:
-            raise ConsentError(f"use {uid} is already recorded with different figures", "use_id")
-        first = same_key[0].use_id if same_key else None
-        u = Use(use_id=uid, use_key=key, performer_id=performer_id, duplicate_of=first, source=source, **values)
-        _store(s, "use", u, uid)
-        if first:
-            return UseReport(u, "conflicting_duplicate",
-                             [f"the same use was reported before as {first} with different figures; flagged"])
-        return UseReport(u, "recorded")
 
-    return write(settings, act)
+def report_use(settings: Settings, *, performer_id: str, source: str = "", use_id: str | None = None,
+               **fields: Any) -> UseReport:
+    """Record a use reported by a producer (fields as use_values); the same report twice changes nothing,
+    the same use with different figures is kept and flagged."""
+    values = use_values(**fields)
+    return write(settings, lambda s: record_use_in(s, settings, performer_id, values, source, use_id))
 
 
 def revoke(settings: Settings, consent_id: str, on: dt.date, reason: str = "", event_id: str | None = None
@@ -373,6 +384,30 @@ class Snapshot:
     uses: list[Use]
     status: list[StatusEvent]
     rejects: list[Reject] = field(default_factory=list)
+    _by_performer: dict[str, list[Consent]] | None = field(default=None, repr=False)
+    _revocations: dict[str, list[StatusEvent]] | None = field(default=None, repr=False)
+
+    def consents_of(self, performer_id: str) -> list[Consent]:
+        """The performer's consents (indexed on first use)."""
+        if self._by_performer is None:
+            self._by_performer = {}
+            for c in self.consents:
+                self._by_performer.setdefault(c.performer_id, []).append(c)
+        return self._by_performer.get(performer_id, [])
+
+    def revocations_of(self, consent_id: str) -> list[StatusEvent]:
+        """The revocations of one consent (indexed on first use)."""
+        if self._revocations is None:
+            self._revocations = {}
+            for e in self.status:
+                if e.kind == REVOCATION and e.consent_id:
+                    self._revocations.setdefault(e.consent_id, []).append(e)
+        return self._revocations.get(consent_id, [])
+
+    @property
+    def suspensions(self) -> list[StatusEvent]:
+        """Every suspension."""
+        return [e for e in self.status if e.kind == SUSPENSION]
 
 
 def snapshot(settings: Settings, performer_id: str | None = None) -> Snapshot:
