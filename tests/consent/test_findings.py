@@ -165,3 +165,14 @@ def test_the_demo_finds_exactly_what_it_planted(demo):
     assert summary["rejected"] == summary["bad_rows_planted"] == 3
     assert summary["rows"] == summary["recorded"] + summary["already"] + summary["duplicates"] + summary["rejected"]
     assert reg.verify(settings).ok
+
+
+def test_notice_times_with_a_zone_compare_in_utc(settings):
+    tv_replica(settings, created_on=DAY)
+    new_york = dt.timezone(dt.timedelta(hours=-4))
+    session = dt.datetime(2025, 8, 3, 9, tzinfo=dt.UTC)
+    # 9:00 UTC on the 3rd; notice at 08:00 New York on the 1st = 12:00 UTC: 45 hours ahead, late
+    reg.record_notice(settings, performer_id="P1", replica_id="R1", producer="Studio", project="FILM",
+                      session_at=session, notified_at=dt.datetime(2025, 8, 1, 8, tzinfo=new_york), notice_id="N1")
+    [f] = api.list_findings(settings)
+    assert f.type == cf.LATE_NOTICE and "45.0 hours" in f.reason

@@ -47,6 +47,12 @@ def _need(value: dt.date | None, name: str) -> dt.date:
     return value
 
 
+def _need_when(value: dt.datetime | None, name: str) -> dt.datetime:
+    if value is None:
+        raise fail(f"{name} is required")
+    return value
+
+
 @app.command("performer")
 def performer_command(ctx: typer.Context, performer_id: str, name: str = "", deceased_on: str = "",
                       representative: str = "") -> None:
@@ -107,7 +113,7 @@ def notice_command(ctx: typer.Context, performer_id: str, replica_id: str, produ
     try:
         n = reg.record_notice(settings_from(ctx), performer_id=performer_id, replica_id=replica_id,
                               producer=producer, project=project,
-                              session_at=_when(session_at, "--session-at") or dt.datetime.min,
+                              session_at=_need_when(_when(session_at, "--session-at"), "--session-at"),
                               notified_at=_when(notified_at, "--notified-at"),
                               engaged_at=_when(engaged_at, "--engaged-at"), minutes=minutes, rate_cents=rate_cents,
                               scan_only=scan_only, notice_id=notice_id or None)

@@ -224,6 +224,13 @@ def record_consent(settings: Settings, *, performer_id: str, replica_id: str, pr
     return write(settings, act)
 
 
+def _utc_naive(when: dt.datetime | None) -> dt.datetime | None:
+    """Times with a zone are stored as UTC without one, so every stored time compares with every other."""
+    if when is None or when.tzinfo is None:
+        return when
+    return when.astimezone(dt.UTC).replace(tzinfo=None)
+
+
 def record_notice(settings: Settings, *, performer_id: str, replica_id: str, producer: str, project: str,
                   session_at: dt.datetime, notified_at: dt.datetime | None, engaged_at: dt.datetime | None = None,
                   minutes: int = 0, rate_cents: int | None = None, scan_only: bool = False,
@@ -231,6 +238,10 @@ def record_notice(settings: Settings, *, performer_id: str, replica_id: str, pro
     """Record a replica-creation session and the notice given for it (notified_at None: none was given)."""
     if minutes < 0:
         raise ConsentError("a session's length in minutes cannot be negative")
+    session = _utc_naive(session_at)
+    notified_at, engaged_at = _utc_naive(notified_at), _utc_naive(engaged_at)
+    if session is None:
+        raise ConsentError("a notice needs the date and time of the creation session", "session_at")
     if rate_cents is not None and rate_cents < 0:
         raise ConsentError("a session's rate cannot be negative")
 
@@ -241,7 +252,7 @@ def record_notice(settings: Settings, *, performer_id: str, replica_id: str, pro
         if s.get(Notice, nid) is not None:
             raise ConsentError(f"notice {nid} is already recorded")
         n = Notice(notice_id=nid, performer_id=performer_id, replica_id=replica_id, producer=producer,
-                   project=project, agreement=replica.agreement, session_at=session_at, notified_at=notified_at,
+                   project=project, agreement=replica.agreement, session_at=session, notified_at=notified_at,
                    engaged_at=engaged_at, minutes=minutes, rate_cents=rate_cents, scan_only=scan_only)
         _store(s, "notice", n, nid)
         return n
