@@ -176,3 +176,20 @@ def test_notice_times_with_a_zone_compare_in_utc(settings):
                       session_at=session, notified_at=dt.datetime(2025, 8, 1, 8, tzinfo=new_york), notice_id="N1")
     [f] = api.list_findings(settings)
     assert f.type == cf.LATE_NOTICE and "45.0 hours" in f.reason
+
+
+def test_the_demo_uses_performers_and_titles_of_the_residuals_data(settings):
+    import duckdb
+
+    from greenroom.consent.demo import seed_demo
+
+    con = duckdb.connect(str(settings.duckdb_path))
+    con.execute("CREATE TABLE engagements (engagement_id VARCHAR, performer_id VARCHAR, title_id VARCHAR)")
+    con.execute("INSERT INTO engagements SELECT 'E' || i, 'PX' || (i % 10), 'T' || (i % 4) FROM range(40) t(i)")
+    con.close()
+    summary = seed_demo(settings, seed=5, groups=1)
+    assert summary["from_residuals_data"] == 4 and summary["matches"], summary
+    snap = reg.snapshot(settings)
+    assert {p for p in snap.performers if p.startswith("PX")} and len(snap.performers) == 5
+    tv = [r for r in snap.replicas.values() if r.agreement == rules.TV and r.origin_project]
+    assert tv and all(r.origin_project.startswith("T") for r in tv)

@@ -44,31 +44,43 @@ class _Plan:
     prefix: str
     rng: random.Random
     performers: list[str]
+    titles: dict[str, list[str]] = field(default_factory=dict)
     expected: Counter[str] = field(default_factory=Counter)
     use_rows: list[dict[str, Any]] = field(default_factory=list)
     scenarios: list[str] = field(default_factory=list)
     counter: int = 0
+
+    def title(self, performer: str, n: int, fallback: str) -> str:
+        """The performer's n-th title in the residuals data (so AI lines key to real titles), else fallback."""
+        titles = self.titles.get(performer, [])
+        return titles[n] if n < len(titles) else f"{self.prefix}{fallback}"
 
     def next_id(self, kind: str) -> str:
         self.counter += 1
         return f"{self.prefix}{kind}{self.counter:03d}"
 
 
-def _performers_from_residuals(settings: Settings, n: int, seed: int) -> list[str]:
+def _performers_from_residuals(settings: Settings, n: int, seed: int) -> dict[str, list[str]]:
+    """Up to n performers of the loaded residuals data (picked by seed), each with the titles they worked on."""
     if not settings.duckdb_path.exists():
-        return []
+        return {}
     import duckdb
 
     try:
         con = duckdb.connect(str(settings.duckdb_path), read_only=True)
     except duckdb.Error:
-        return []
+        return {}
     try:
-        rows = con.execute("SELECT DISTINCT performer_id FROM engagements ORDER BY hash(performer_id || ?) LIMIT ?",
-                           [str(seed), n]).fetchall()
-        return [str(r[0]) for r in rows]
+        rows = con.execute("""
+            WITH picked AS (SELECT DISTINCT performer_id FROM engagements
+                            ORDER BY hash(performer_id || ?) LIMIT ?)
+            SELECT e.performer_id, list(DISTINCT e.title_id ORDER BY e.title_id)
+            FROM engagements e JOIN picked p ON p.performer_id = e.performer_id
+            GROUP BY e.performer_id ORDER BY hash(e.performer_id || ?)""",
+                           [str(seed), n, str(seed)]).fetchall()
+        return {str(p): [str(t) for t in titles if t is not None] for p, titles in rows}
     except duckdb.Error:
-        return []
+        return {}
     finally:
         con.close()
 
@@ -90,7 +102,7 @@ def _use(plan: _Plan, performer: str, replica: str, producer: str, project: str,
 
 # Each scenario records what it needs and returns the finding types it plants.
 def _clean_tv(settings: Settings, plan: _Plan, p: str) -> list[str]:
-    producer, project = PRODUCERS[0], f"{plan.prefix}Feature-A"
+    producer, project = PRODUCERS[0], plan.title(p, 0, "Feature-A")
     made = _day(plan, dt.date(2025, 8, 1))
     r = reg.record_replica(settings, performer_id=p, kind=rules.EMPLOYMENT_BASED, agreement=rules.TV,
                            producer=producer, origin_project=project, created_on=made,
@@ -110,7 +122,10 @@ def _clean_tv(settings: Settings, plan: _Plan, p: str) -> list[str]:
 
 def _tv_with_problems(settings: Settings, plan: _Plan, p: str) -> list[str]:
     """Late notice, use in another project, use after revocation, use before consent."""
-    producer, project, other = PRODUCERS[1], f"{plan.prefix}Series-B", f"{plan.prefix}Series-C"
+    producer, project = PRODUCERS[1], plan.title(p, 1, "Series-B")
+    other = plan.title(p, 2, "Series-C")
+    if other == project:
+        other = f"{plan.prefix}Series-C"
     made = _day(plan, dt.date(2025, 9, 1))
     r = reg.record_replica(settings, performer_id=p, kind=rules.EMPLOYMENT_BASED, agreement=rules.TV,
                            producer=producer, origin_project=project, created_on=made, replica_id=plan.next_id("R"))
@@ -133,7 +148,7 @@ def _tv_with_problems(settings: Settings, plan: _Plan, p: str) -> list[str]:
 
 def _tv_bad_consents(settings: Settings, plan: _Plan, p: str) -> list[str]:
     """A replica made with no notice, a consent buried in boilerplate, a blanket consent; both used."""
-    producer, project = PRODUCERS[0], f"{plan.prefix}Feature-D"
+    producer, project = PRODUCERS[0], plan.title(p, 0, "Feature-D")
     made = _day(plan, dt.date(2025, 8, 15))
     r = reg.record_replica(settings, performer_id=p, kind=rules.EMPLOYMENT_BASED, agreement=rules.TV,
                            producer=producer, origin_project=project, created_on=made, replica_id=plan.next_id("R"))
@@ -148,7 +163,7 @@ def _tv_bad_consents(settings: Settings, plan: _Plan, p: str) -> list[str]:
 
 def _tv_icdr_and_background(settings: Settings, plan: _Plan, p: str) -> list[str]:
     """An independently created replica (bargained pay, P&H) and a background replica used as a principal."""
-    producer, project = PRODUCERS[1], f"{plan.prefix}Feature-E"
+    producer, project = PRODUCERS[1], plan.title(p, 0, "Feature-E")
     day = _day(plan, dt.date(2025, 10, 1))
     icdr = reg.record_replica(settings, performer_id=p, kind=rules.INDEPENDENT, agreement=rules.TV, producer=producer,
                               description="built from archive footage", replica_id=plan.next_id("R"))
@@ -276,8 +291,8 @@ def seed_demo(settings: Settings, seed: int = 7, groups: int = 2, say: Callable[
     rng = random.Random(seed)
     need = 4 * groups
     found = _performers_from_residuals(settings, need, seed)
-    performers = found + [f"{prefix}P{i:03d}" for i in range(len(found), need)]
-    plan = _Plan(seed, prefix, rng, performers)
+    performers = list(found) + [f"{prefix}P{i:03d}" for i in range(len(found), need)]
+    plan = _Plan(seed, prefix, rng, performers, found)
     _ensure_performers(settings, plan)
     for g in range(groups):
         a, b, c, d = performers[4 * g: 4 * g + 4]
