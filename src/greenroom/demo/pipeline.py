@@ -1,4 +1,5 @@
-"""`greenroom demo`: generate the demo union, load it, compute its residuals and summarise them."""
+"""`greenroom demo`: generate the demo union, load it, compute its residuals, summarise them, and audit
+what its payers paid (remittances with known errors) against them."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from greenroom.audit.demo_audit import run_demo_audit
 from greenroom.config import Settings
 from greenroom.demo.generate import GeneratedFiles, generate
 from greenroom.ingest.loader import LoadResult, load_files
@@ -63,14 +65,16 @@ def _compute(settings: Settings, console: Console) -> ComputeResult:
 
 def run_demo(settings: Settings, scale: str = "small", seed: int = 7, bad_fraction: float = 0.005,
              record: Path | None = None) -> ComputeResult:
-    """Generate, load, compute and summarise; optionally save the console output as an SVG."""
+    """Generate, load, compute, summarise and audit; optionally save the console output as an SVG."""
     console = Console(record=record is not None)
     files = _generate(settings, console, scale, seed, bad_fraction)
     _load(settings, console, files)
     result = _compute(settings, console)
+    run_demo_audit(settings, console, seed)
     quarantine = "greenroom ingest quarantine list"
     console.print(f"\nNext: `greenroom residuals lines --performer P...`, `{quarantine}`, "
-                  "`greenroom residuals exceptions`, `greenroom contracts show minimums.day_performer`.")
+                  "`greenroom residuals exceptions`, `greenroom contracts show minimums.day_performer`, "
+                  "`greenroom audit findings`, `greenroom audit show ID`, `greenroom audit member-statement P...`.")
     if record is not None:
         console.save_svg(str(record), title="greenroom demo")
     return result
