@@ -27,6 +27,7 @@ def registry(settings):
 
 @pytest.mark.parametrize("change, code", [
     ({}, "covered"),
+    ({"producer": " studio ", "project": "film", "medium": "Theatrical"}, "covered"),
     ({"producer": "Other Studio"}, "other_producer"),
     ({"project": "SEQUEL"}, "other_project"),
     ({"medium": "streaming"}, "medium_not_covered"),

@@ -91,11 +91,16 @@ def _suspensions(c: Consent, events: list[StatusEvent], start: dt.date, end: dt.
         if e.kind != SUSPENSION:
             continue
         applies = all(want is None or want == have for want, have in (
-            (e.consent_id, c.consent_id), (e.performer_id, c.performer_id), (e.producer, c.producer),
-            (e.agreement, c.agreement)))
+            (e.consent_id, c.consent_id), (e.performer_id, c.performer_id), (e.agreement, c.agreement)))
+        applies = applies and (e.producer is None or _norm(e.producer) == _norm(c.producer))
         if applies and e.start <= end and (e.end is None or e.end >= start):
             out.append(e)
     return out
+
+
+def _norm(name: str) -> str:
+    """Names compare without regard to case or runs of spaces ("Northlight  pictures" is Northlight Pictures)."""
+    return " ".join(name.split()).casefold()
 
 
 def _event(e: StatusEvent) -> str:
@@ -107,13 +112,13 @@ def judge(c: Consent, q: Question, snap: Snapshot, superseded: set[str]) -> tupl
     cid = c.consent_id
     if q.replica_id is not None and c.replica_id != q.replica_id:
         return False, "other_replica", f"consent {cid} is for replica {c.replica_id}, not {q.replica_id}"
-    if c.producer != q.producer:
+    if _norm(c.producer) != _norm(q.producer):
         return False, "other_producer", f"consent {cid} was given to {c.producer}, not {q.producer}"
     projects = list(c.projects)
-    if q.project not in projects and not any(rules.is_wildcard(p) for p in projects):
+    if _norm(q.project) not in {_norm(p) for p in projects} and not any(rules.is_wildcard(p) for p in projects):
         return False, "other_project", f"consent {cid} covers {', '.join(projects)}, not {q.project}"
-    media = [m.lower() for m in c.media]
-    if q.medium and media and q.medium.lower() not in media and not any(rules.is_wildcard(m) for m in media):
+    media = [_norm(m) for m in c.media]
+    if q.medium and media and _norm(q.medium) not in media and not any(rules.is_wildcard(m) for m in media):
         return False, "medium_not_covered", f"consent {cid} covers {', '.join(c.media)}, not {q.medium}"
     if q.real_time and not c.real_time:
         return False, "real_time_not_consented", f"consent {cid} does not state use for real-time generation"
