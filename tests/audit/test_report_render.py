@@ -11,7 +11,7 @@ from greenroom.audit.report_html import audit_report_data, audit_report_html
 from greenroom.audit.report_pdf import audit_report_pdf
 from greenroom.audit.reports import NO_PAYER
 
-from .conftest import paid_in_full
+from .conftest import paid_in_full, pay
 
 
 def _pdf_text(data: bytes) -> str:
@@ -65,3 +65,26 @@ def test_report_for_one_payer(union, remit, audit) -> None:
     assert [r["title_id"] for r in charts.top_titles_by_shortfall(union, "Northlight")] == ["T1"]
     html = audit_report_html(union, "Northlight")
     assert "The Motel" not in html and "Northlight" in html
+
+
+def test_bad_input_is_in_the_report_nothing_lost(union, remit, audit) -> None:
+    """The issue's bad input: never-seen title and performer, zero and negative payments, another currency,
+    the same check number for two performers. Each row is accounted for in the report, none silently dropped."""
+    rows = [*paid_in_full(), pay("L1", "Z1", amount_cents=0), pay("L1", "Z2", amount_cents=-100),
+            pay("L2", "Z3", currency="CAD"), pay("L1", "Z4", title="A Title Nobody Made"),
+            pay("L1", "Z5", performer_id="P777"), pay("L2", "C1")]  # C1 already pays P1 in this file
+    load = remit(rows)
+    assert (load.rows_read, load.matched, load.queued, load.rejected) == (10, 4, 2, 4)
+    audit()
+    data = audit_report_data(union)
+    [f] = data["files"]
+    assert (f["rows_read"], f["matched"], f["queued"], f["rejected"], f["duplicates"]) == (10, 4, 2, 4, 0)
+    held = {(h["disposition"], h["status"]): h for h in data["held"]}
+    assert held[("queued", "open")]["rows"] == 2 and held[("rejected", "open")]["rows"] == 4
+    reasons = " ".join(e for h in data["held"] for e in h["examples"])
+    assert "zero or negative payment" in reasons and "currency CAD is not accepted" in reasons
+    assert "A Title Nobody Made" in reasons and "P777" in " ".join(held[("queued", "open")]["examples"])
+    html = audit_report_html(union)
+    assert "currency CAD is not accepted" in html and "A Title Nobody Made" in html
+    text = _pdf_text(audit_report_pdf(union))
+    assert "rows not loaded" in text.lower() and "CAD" in text

@@ -6,7 +6,16 @@ from typing import Any
 
 from greenroom.audit import charts
 from greenroom.audit.render import now, render_html
-from greenroom.audit.reports import findings_report, last_run, payer_report, title_report, totals
+from greenroom.audit.reports import (
+    NO_PAYER,
+    files_report,
+    findings_report,
+    held_report,
+    last_run,
+    payer_report,
+    title_report,
+    totals,
+)
 from greenroom.config import Settings
 
 TITLE_ROWS = 100
@@ -29,6 +38,8 @@ def audit_report_data(settings: Settings, payer: str | None = None) -> dict[str,
         "charts": charts.chart_data(settings, payer),
         "titles": titles[:TITLE_ROWS],
         "titles_not_balancing": len(titles),
+        "files": files_report(settings, None if payer == NO_PAYER else payer),
+        "held": held_report(settings, None if payer == NO_PAYER else payer),
     }
 
 
@@ -87,6 +98,22 @@ market, period); {{ "{:,}".format(t.keys_not_ok) }} do not balance within the pa
 <p class="small">Each finding's evidence (the owed lines and how each was worked out, the paid rows, the
 difference and the interest): <code>greenroom audit show ID</code>. Claims to a payer:
 <code>greenroom audit claim-statement PAYER</code>.</p>
+
+<h2>Remittance files and rows not loaded</h2>
+<table><tr><th>file</th><th>payer</th><th>status</th><th class="n">rows read</th><th class="n">matched</th>
+<th class="n">queued</th><th class="n">rejected</th><th class="n">duplicates</th></tr>
+{% for f in d.files %}<tr><td>{{ f.file }}</td><td>{{ f.payer }}</td><td>{{ f.status }}</td>
+<td class="n">{{ "{:,}".format(f.rows_read) }}</td><td class="n">{{ "{:,}".format(f.matched) }}</td>
+<td class="n">{{ "{:,}".format(f.queued) }}</td><td class="n">{{ "{:,}".format(f.rejected) }}</td>
+<td class="n">{{ "{:,}".format(f.duplicates) }}</td></tr>
+{% else %}<tr><td colspan="8">no remittance files loaded</td></tr>{% endfor %}</table>
+<table><tr><th>payer</th><th>not loaded</th><th>status</th><th class="n">rows</th><th>for example</th></tr>
+{% for h in d.held %}<tr><td>{{ h.payer }}</td><td>{{ h.disposition }}</td><td>{{ h.status }}</td>
+<td class="n">{{ "{:,}".format(h.rows) }}</td><td class="small">{{ h.examples|join('; ') }}</td></tr>
+{% else %}<tr><td colspan="5">every row read was loaded</td></tr>{% endfor %}</table>
+<p class="small">Nothing is dropped: queued rows wait for a person (<code>greenroom audit queue</code>), rejected
+rows need a corrected file from the payer, duplicates were already loaded (<code>greenroom audit queue --all</code>).
+</p>
 
 <h2>Titles not balancing</h2>
 <p class="small">{{ "{:,}".format(d.titles_not_balancing) }} titles have at least one balance outside tolerance;

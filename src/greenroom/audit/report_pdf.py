@@ -52,6 +52,18 @@ def render_audit_report_pdf(data: dict[str, Any]) -> bytes:
              widths=(40, 50, 25, 22, 38, 38, 30), numeric=(3, 4, 5, 6))
     pdf.para("Each finding's evidence: `greenroom audit show ID`. Claims to a payer: "
              "`greenroom audit claim-statement PAYER`.", 8)
+    pdf.heading("Remittance files and rows not loaded")
+    pdf.grid(["file", "payer", "status", "rows read", "matched", "queued", "rejected", "duplicates"],
+             [[f["file"], f["payer"], f["status"], f"{f['rows_read']:,}", f"{f['matched']:,}", f"{f['queued']:,}",
+               f"{f['rejected']:,}", f"{f['duplicates']:,}"] for f in data["files"]]
+             or [["no remittance files loaded", "", "", "", "", "", "", ""]],
+             widths=(70, 50, 20, 25, 25, 25, 25, 25), numeric=(3, 4, 5, 6, 7))
+    pdf.grid(["payer", "not loaded", "status", "rows", "for example"],
+             [[h["payer"], h["disposition"], h["status"], f"{h['rows']:,}", "; ".join(h["examples"])]
+              for h in data["held"]] or [["every row read was loaded", "", "", "", ""]],
+             widths=(45, 25, 20, 18, 165), numeric=(3,))
+    pdf.para("Nothing is dropped: queued rows wait for a person (`greenroom audit queue`), rejected rows need a "
+             "corrected file from the payer, duplicates were already loaded (`greenroom audit queue --all`).", 8)
     pdf.heading("Titles not balancing")
     shown = len(data["titles"])
     pdf.para(f"{data['titles_not_balancing']:,} titles have at least one balance outside tolerance"

@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 from sqlalchemy import select
 
-from greenroom.audit.models import CLAIMED, OPEN, AuditRun
+from greenroom.audit.models import CLAIMED, OPEN, AuditRun, HeldRow, RemittanceFile
 from greenroom.audit.workflow import query_findings
 from greenroom.config import Settings
 from greenroom.ledger.balance import BALANCES_TABLE
@@ -140,4 +140,32 @@ def findings_report(settings: Settings, payer: str | None = None) -> list[dict[s
         row["difference_cents"] += f.difference_cents
         row["ph_difference_cents"] += f.ph_difference_cents
         row["interest_cents"] += f.interest_cents
+    return [acc[k] for k in sorted(acc)]
+
+
+def files_report(settings: Settings, payer: str | None = None) -> list[dict[str, Any]]:
+    """Each remittance file loaded: rows read = matched + queued + rejected + duplicates."""
+    stmt = select(RemittanceFile).order_by(RemittanceFile.id)
+    if payer is not None:
+        stmt = stmt.where(RemittanceFile.payer == payer)
+    with session_factory(settings)() as s:
+        return [{"id": f.id, "payer": f.payer, "file": f.file_name, "status": f.status, "rows_read": f.rows_read,
+                 "matched": f.matched, "queued": f.queued, "rejected": f.rejected, "duplicates": f.duplicates,
+                 "loaded_at": f.loaded_at} for f in s.scalars(stmt)]
+
+
+def held_report(settings: Settings, payer: str | None = None, examples: int = 3) -> list[dict[str, Any]]:
+    """Rows not loaded, by payer, disposition (queued, rejected, duplicate) and status, with example reasons."""
+    stmt = select(HeldRow).order_by(HeldRow.id)
+    if payer is not None:
+        stmt = stmt.where(HeldRow.payer == payer)
+    acc: dict[tuple[str, str, str], dict[str, Any]] = {}
+    with session_factory(settings)() as s:
+        for h in s.scalars(stmt):
+            row = acc.setdefault((h.payer, h.disposition, h.status),
+                                 {"payer": h.payer, "disposition": h.disposition, "status": h.status, "rows": 0,
+                                  "examples": []})
+            row["rows"] += 1
+            if len(row["examples"]) < examples:
+                row["examples"].append(f"row {h.row_number}: {h.reason}")
     return [acc[k] for k in sorted(acc)]
