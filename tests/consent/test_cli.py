@@ -34,6 +34,10 @@ def test_record_ask_verify_and_findings(settings, tmp_path):
     assert out.exit_code == 0 and "use_without_consent" in out.output
     assert "other_project" in run(settings, "covers", "C1").output or "SEQUEL" in run(settings, "covers", "C1").output
     assert run(settings, "revoke", "C9", "--on", "2025-08-01").exit_code == 1
+    hist = run(settings, "history", "C1")
+    assert hist.exit_code == 0 and "consent" in hist.output
+    assert "replica" in run(settings, "history", "P1", "--performer").output
+    assert run(settings, "history", "NOPE").exit_code == 1
     v = run(settings, "verify")
     assert v.exit_code == 0 and "log verified" in v.output
     comp = run(settings, "compensation", "--post")

@@ -73,6 +73,8 @@ def test_member_record_holds_everything_and_exports(settings, tmp_path):
     assert [u["allowed"] for u in record["uses"]] == [True, False]
     assert {f["type"] for f in record["findings"]} == {"use_without_consent", "missing_notice"}
     assert record["revocations"][0]["consent_id"] == "C1"
+    assert [h["kind"] for h in record["history"]] == ["performer", "replica", "consent", "use", "use", "revocation"]
+    assert all(h["subject"] != "R2" for h in record["history"])
     assert record["compensation"]["total_cents"] > 0 and record["compensation"]["lines"][0]["citations"]
     path = api.export_member(settings, "P1", tmp_path / "p1.json")
     assert json.loads(path.read_text()) == json.loads(json.dumps(record))

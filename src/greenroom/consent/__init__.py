@@ -3,7 +3,16 @@
 The functions other domains and the web app call are re-exported here (see docs/consent.md).
 """
 
-from greenroom.consent.api import ask, compensation, export_member, list_findings, member_record, post_compensation
+from greenroom.consent.api import (
+    ask,
+    compensation,
+    explain_line,
+    export_member,
+    history,
+    list_findings,
+    member_record,
+    post_compensation,
+)
 from greenroom.consent.demo import seed_demo
 from greenroom.consent.registry import (
     ConsentError,
@@ -17,6 +26,7 @@ from greenroom.consent.registry import (
     verify,
 )
 
-__all__ = ["ConsentError", "ask", "compensation", "export_member", "list_findings", "member_record",
+__all__ = ["ConsentError", "ask", "compensation", "explain_line", "export_member", "history", "list_findings",
+           "member_record",
            "post_compensation", "record_consent", "record_notice", "record_performer", "record_replica",
            "report_use", "revoke", "seed_demo", "suspend", "verify"]

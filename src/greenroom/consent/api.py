@@ -12,7 +12,7 @@ from greenroom.config import Settings
 from greenroom.consent.compensation import Result, compute, write_lines
 from greenroom.consent.compliance import Finding, all_findings
 from greenroom.consent.policy import PolicyRow, policy
-from greenroom.consent.registry import REVOCATION, SUSPENSION, as_dict, snapshot
+from greenroom.consent.registry import REVOCATION, SUSPENSION, as_dict, log_entries, snapshot
 from greenroom.store import analytics
 
 
@@ -39,6 +39,19 @@ def post_compensation(settings: Settings) -> tuple[Result, int]:
     with analytics.connect(settings) as con:
         run = write_lines(con, result)
     return result, run
+
+
+def history(settings: Settings, subject: str | None = None, performer_id: str | None = None) -> list[dict[str, Any]]:
+    """Log entries (seq, kind, subject, time, hash, data) about a record id or about a performer's records."""
+    out = []
+    for e in log_entries(settings):
+        body = json.loads(e.body)
+        data = body.get("data") or {}
+        if (subject is not None and e.subject == subject) or (
+                performer_id is not None and (e.subject == performer_id or data.get("performer_id") == performer_id)):
+            out.append({"seq": e.seq, "kind": e.kind, "subject": e.subject, "at": body.get("at"), "hash": e.hash,
+                        "data": data})
+    return out
 
 
 def explain_line(settings: Settings, line_id: str) -> dict[str, Any]:
@@ -94,6 +107,7 @@ def member_record(settings: Settings, performer_id: str) -> dict[str, Any]:
         "revocations": [as_dict(e) for e in snap.status if e.kind == REVOCATION],
         "suspensions": [as_dict(e) for e in snap.status if e.kind == SUSPENSION],
         "findings": [f.to_dict() for f in all_findings(snap)],
+        "history": history(settings, performer_id=performer_id),
         "compensation": {"lines": [{**ln.row(0), "citations": ln.citations()} for ln in owed.lines],
                          "not_priced": [{"subject_id": s, "reason": r} for s, _, r in owed.unknown],
                          "total_cents": owed.total_cents, "total_ph_cents": owed.total_ph_cents},

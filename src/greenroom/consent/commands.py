@@ -244,6 +244,19 @@ def compensation_command(ctx: typer.Context, performer: str = "",
         console.print(f"  {subject}: {escape(why)}")
 
 
+@app.command("history")
+def history_command(ctx: typer.Context, record_id: str,
+                    performer: Annotated[bool, typer.Option(help="RECORD_ID is a performer: all their records.")]
+                    = False) -> None:
+    """The log entries about a record (or, with --performer, about all of a performer's records)."""
+    settings = settings_from(ctx)
+    entries = api.history(settings, performer_id=record_id) if performer else api.history(settings, record_id)
+    if not entries:
+        raise fail(f"no log entries about {record_id!r}")
+    for e in entries:
+        console.print(f"{e['seq']:>6} {e['at']} {e['kind']:<11} {e['subject']} {e['hash'][:16]}", highlight=False)
+
+
 @app.command("explain")
 def explain_command(ctx: typer.Context, line_id: str) -> None:
     """Explain an AI-compensation line: the rule, each cited value, and the use or session it prices."""
