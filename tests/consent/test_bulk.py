@@ -7,7 +7,7 @@ import csv
 import pytest
 
 from greenroom.consent import registry as reg
-from greenroom.consent.bulk import load_uses
+from greenroom.consent.bulk import load_consents, load_uses
 from greenroom.consent.models import Reject
 from greenroom.store.db import session_factory
 from tests.consent.conftest import consent, tv_replica
@@ -75,3 +75,34 @@ def test_performers_of_the_residuals_data_are_known_without_being_recorded(setti
         reg.record_replica(settings, performer_id="PERF-10", kind="employment_based",
                            agreement="sag-aftra-tv-theatrical", producer="Studio")
     assert reg.verify(settings).ok
+
+
+CONSENT_HEADER = ["consent_id", "performer_id", "replica_id", "producer", "projects", "description", "signed_on",
+                  "media", "separate", "replica_kind", "agreement", "origin_project", "supersedes"]
+
+
+def test_consents_file_records_replicas_and_consents_and_refuses_bad_rows(settings, tmp_path):
+    reg.record_performer(settings, "P1")
+    path = write(tmp_path / "consents.csv", [
+        ["C1", "P1", "R1", "Studio", "FILM", "double, scenes 4-6", "2025-08-01", "theatrical;streaming", "yes",
+         "employment_based", "sag-aftra-tv-theatrical", "FILM", ""],
+        ["C2", "P1", "R1", "Studio", "FILM;SEQUEL", "harmonies", "2025-08-02", "", "no", "", "", "", ""],
+        ["C3", "P1", "R1", "Studio", "FILM", "", "2025-08-01", "", "", "", "", "", ""],
+        ["C4", "P1", "R9", "Studio", "FILM", "scene 9", "2025-08-01", "", "", "", "", "", ""],
+        ["C5", "P1", "R5", "Studio", "FILM", "scene 9", "2025-08-01", "", "", "hologram", "sag-aftra-tv-theatrical",
+         "", ""],
+        ["C6", "P1", "R6", "Studio", "FILM", "scene 9", "2025-08-01", "", "", "voice", "", "", ""],
+        ["C7", "P1", "R7", "Studio", "FILM", "scene 9", "2025-08-01", "", "", "voice",
+         "sag-aftra-sound-recordings", "", "C-NONE"],
+    ], header=CONSENT_HEADER)
+    result = load_consents(settings, path)
+    assert (result.rows, result.recorded, result.rejected) == (7, 2, 5) and result.balanced, result.messages
+    snap = reg.snapshot(settings)
+    assert {c.consent_id for c in snap.consents} == {"C1", "C2"} and set(snap.replicas) == {"R1"}
+    c1 = next(c for c in snap.consents if c.consent_id == "C1")
+    assert c1.media == ["theatrical", "streaming"] and c1.separate and c1.agreement == "sag-aftra-tv-theatrical"
+    cols = [c for _, c, _ in rejects(settings)]
+    assert cols == ["description", "replica_id", "replica_kind", "agreement", "supersedes"]
+    again = load_consents(settings, path)
+    assert (again.recorded, again.already, again.rejected) == (0, 2, 5)
+    assert len(rejects(settings)) == 5 and reg.verify(settings).ok

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from greenroom.consent.bulk import OPTIONAL, REQUIRED
+from greenroom.consent.bulk import CONSENT_OPTIONAL, CONSENT_REQUIRED, OPTIONAL, REQUIRED
 from greenroom.consent.commands import app
 from greenroom.consent.compliance import TYPES
 
@@ -14,5 +14,5 @@ def test_every_finding_type_command_and_column_is_documented():
         assert f"| `{t}` |" in DOC, t
     for command in app.registered_commands:
         assert f"greenroom consent {command.name}" in DOC, command.name
-    for column in REQUIRED + OPTIONAL:
+    for column in REQUIRED + OPTIONAL + CONSENT_REQUIRED + CONSENT_OPTIONAL:
         assert f"`{column}`" in DOC, column

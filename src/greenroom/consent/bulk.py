@@ -1,4 +1,4 @@
-"""Producers' use reports as CSV files: each good row is recorded, each bad row is kept with its
+"""Producers' use reports (and consents) as CSV files: each good row is recorded, each bad row is kept with its
 file, row, column and why; loading the same file again changes nothing. Format: docs/consent.md.
 """
 
@@ -15,8 +15,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from greenroom.config import Settings
-from greenroom.consent.models import Reject
-from greenroom.consent.registry import ConsentError, record_use_in, use_values, write
+from greenroom.consent.models import Consent, Reject, Replica
+from greenroom.consent.registry import (
+    ConsentError,
+    consent_in,
+    consent_values,
+    record_use_in,
+    replica_in,
+    use_values,
+    write,
+)
 
 REQUIRED = ("performer_id", "replica_id", "producer", "project", "start_date")
 OPTIONAL = ("use_id", "end_date", "days", "medium", "description", "scenes", "lines_generated", "real_time", "role",
@@ -119,7 +127,23 @@ def _reject_in(s: Session, file: str, number: int, column: str, reason: str, ori
         s.add(Reject(source_file=file, row_number=number, column=column, reason=reason, original=original))
 
 
-def _chunk(settings: Settings, file: str, rows: list[tuple[int, dict[str, str]]]) -> list[tuple[str, str]]:
+Handler = Callable[[Session, Settings, str, dict[str, str], dict[str, bool]], tuple[str, str]]
+
+
+def _use_row(s: Session, settings: Settings, where: str, row: dict[str, str], known: dict[str, bool]
+             ) -> tuple[str, str]:
+    args = parse_row(row)
+    performer, use_id = args.pop("performer_id"), args.pop("use_id")
+    values = use_values(**args)
+    # Every refusal in record_use_in comes before it writes (adopting a performer of the residuals data
+    # is the one write that may precede one, and is right either way), so no savepoint is needed;
+    # SQLite makes each savepoint release cost a commit.
+    report = record_use_in(s, settings, performer, values, where, use_id, known)
+    return report.status, f"{where}: {report.messages[0]}" if report.messages else ""
+
+
+def _chunk(settings: Settings, file: str, rows: list[tuple[int, dict[str, str]]], handle: Handler
+           ) -> list[tuple[str, str]]:
     """Record one chunk of rows in one transaction: (outcome, message) per row."""
     known: dict[str, bool] = {}
 
@@ -128,51 +152,93 @@ def _chunk(settings: Settings, file: str, rows: list[tuple[int, dict[str, str]]]
         for number, row in rows:
             where = f"{file} row {number}"
             try:
-                args = parse_row(row)
-                performer, use_id = args.pop("performer_id"), args.pop("use_id")
-                values = use_values(**args)
-                # Every refusal in record_use_in comes before it writes (adopting a performer of the
-                # residuals data is the one write that may precede one, and is right either way), so no
-                # savepoint is needed; SQLite makes each savepoint release cost a commit.
-                report = record_use_in(s, settings, performer, values, where, use_id, known)
+                out.append(handle(s, settings, where, row, known))
             except RowError as bad:
                 _reject_in(s, file, number, bad.column, f"{bad.column} {bad.reason}", row)
                 out.append(("rejected", f"{where}, column {bad.column}: {bad.reason}"))
-                continue
             except ConsentError as bad:
                 _reject_in(s, file, number, bad.column, str(bad), row)
                 out.append(("rejected", f"{where}{', column ' + bad.column if bad.column else ''}: {bad}"))
-                continue
-            out.append((report.status, f"{where}: {report.messages[0]}" if report.messages else ""))
         return out
 
     return write(settings, act)
 
 
-def load_uses(settings: Settings, path: Path, progress: Callable[[int], None] | None = None) -> BulkResult:
-    """Record every good row of a producer's use-report CSV; keep every bad row with where and why."""
+def _load(settings: Settings, path: Path, required: tuple[str, ...], optional: tuple[str, ...], handle: Handler,
+          progress: Callable[[int], None] | None = None) -> BulkResult:
     result = BulkResult(path.name)
     with path.open(newline="", encoding="utf-8-sig") as fh:
         reader = csv.DictReader(fh)
         header = [h.strip() for h in (reader.fieldnames or [])]
-        missing = [c for c in REQUIRED if c not in header]
+        missing = [c for c in required if c not in header]
         if missing:
             raise ConsentError(f"{path.name}: the header lacks required column(s) {', '.join(missing)}; "
-                               f"expected {', '.join(REQUIRED + OPTIONAL)}")
-        unknown = [h for h in header if h not in REQUIRED + OPTIONAL]
+                               f"expected {', '.join(required + optional)}")
+        unknown = [h for h in header if h not in required + optional]
         if unknown:
             result.messages.append(f"ignored unknown column(s): {', '.join(unknown)}")
         pending: list[tuple[int, dict[str, str]]] = []
         for number, raw in enumerate(reader, start=2):  # row 1 is the header
             pending.append((number, {(k or "").strip(): (v or "") for k, v in raw.items() if k is not None}))
             if len(pending) == CHUNK:
-                _tally(result, _chunk(settings, path.name, pending))
+                _tally(result, _chunk(settings, path.name, pending, handle))
                 pending = []
                 if progress:
                     progress(result.rows)
         if pending:
-            _tally(result, _chunk(settings, path.name, pending))
+            _tally(result, _chunk(settings, path.name, pending, handle))
     return result
+
+
+def load_uses(settings: Settings, path: Path, progress: Callable[[int], None] | None = None) -> BulkResult:
+    """Record every good row of a producer's use-report CSV; keep every bad row with where and why."""
+    return _load(settings, path, REQUIRED, OPTIONAL, _use_row, progress)
+
+
+CONSENT_REQUIRED = ("performer_id", "replica_id", "producer", "projects", "description", "signed_on")
+CONSENT_OPTIONAL = ("consent_id", "media", "term_start", "term_end", "separate", "signed_by", "signer_name",
+                    "document", "real_time", "agreement", "supersedes", "replica_kind", "origin_project",
+                    "replica_created_on")
+
+
+def _list(row: dict[str, str], col: str) -> list[str]:
+    return [p.strip() for p in (row.get(col) or "").split(";") if p.strip()]
+
+
+def _consent_row(s: Session, settings: Settings, where: str, row: dict[str, str], known: dict[str, bool]
+                 ) -> tuple[str, str]:
+    for col in CONSENT_REQUIRED:
+        if not (row.get(col) or "").strip():
+            raise RowError(col, "is required")
+    separate = _bool(row, "separate") if (row.get("separate") or "").strip() else True
+    def text(col: str) -> str:
+        return (row.get(col) or "").strip()
+
+    values = consent_values(
+        performer_id=text("performer_id"), replica_id=text("replica_id"), producer=text("producer"),
+        projects=_list(row, "projects"), description=text("description"),
+        signed_on=_date(row, "signed_on", True) or dt.date.min, term_start=_date(row, "term_start", False),
+        term_end=_date(row, "term_end", False), media=_list(row, "media"), separate=separate,
+        signed_by=text("signed_by") or "performer", signer_name=text("signer_name"), document=text("document"),
+        real_time=_bool(row, "real_time"), agreement=text("agreement") or None, supersedes=text("supersedes") or None)
+    consent_id = text("consent_id") or None
+    kind = text("replica_kind")
+    # Refusals that need no write come first, so a refused row leaves no replica behind.
+    if values["supersedes"] and s.get(Consent, values["supersedes"]) is None:
+        raise ConsentError(f"consent {values['supersedes']!r} to correct is not recorded", "supersedes")
+    if kind and s.get(Replica, values["replica_id"]) is None and not (consent_id and s.get(Consent, consent_id)):
+        if not values["agreement"]:
+            raise RowError("agreement", "is required to record a new replica")
+        replica_in(s, settings, performer_id=values["performer_id"], kind=kind, agreement=values["agreement"],
+                   producer=values["producer"], origin_project=text("origin_project") or None,
+                   created_on=_date(row, "replica_created_on", False), replica_id=values["replica_id"], known=known)
+    consent, status = consent_in(s, settings, values, consent_id, known, same_is_recorded=True)
+    return status, f"{where}: consent {consent.consent_id} {status.replace('_', ' ')}"
+
+
+def load_consents(settings: Settings, path: Path, progress: Callable[[int], None] | None = None) -> BulkResult:
+    """Record every good row of a consents CSV (recording the replica too when its kind is given)."""
+    return _load(settings, path, CONSENT_REQUIRED, CONSENT_OPTIONAL, _consent_row, progress)
 
 
 def _tally(result: BulkResult, outcomes: list[tuple[str, str]]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -12,9 +13,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from greenroom.cli_support import console, fail, settings_from
+from greenroom.config import Settings
 from greenroom.consent import api
 from greenroom.consent import registry as reg
-from greenroom.consent.bulk import load_uses
+from greenroom.consent.bulk import BulkResult, load_consents, load_uses
 from greenroom.consent.demo import seed_demo
 from greenroom.money import format_cents
 
@@ -122,16 +124,14 @@ def notice_command(ctx: typer.Context, performer_id: str, replica_id: str, produ
     console.print(f"recorded notice {n.notice_id}")
 
 
-@app.command("load-uses")
-def load_uses_command(ctx: typer.Context, files: list[Path]) -> None:
-    """Load producers' use reports (CSV); bad rows are kept with file, row, column and why."""
+def _load_files(ctx: typer.Context, files: list[Path], loader: Callable[[Settings, Path], BulkResult]) -> None:
     settings = settings_from(ctx)
     ok = True
     for path in files:
         if not path.is_file():
             raise fail(f"{path}: no such file")
         try:
-            result = load_uses(settings, path)
+            result = loader(settings, path)
         except reg.ConsentError as e:
             raise fail(str(e)) from None
         console.print(result.summary())
@@ -140,6 +140,18 @@ def load_uses_command(ctx: typer.Context, files: list[Path]) -> None:
         ok = ok and result.balanced
     if not ok:
         raise typer.Exit(1)
+
+
+@app.command("load-uses")
+def load_uses_command(ctx: typer.Context, files: list[Path]) -> None:
+    """Load producers' use reports (CSV); bad rows are kept with file, row, column and why."""
+    _load_files(ctx, files, load_uses)
+
+
+@app.command("load-consents")
+def load_consents_command(ctx: typer.Context, files: list[Path]) -> None:
+    """Load consents (CSV), recording replicas whose kind is given; bad rows are kept with where and why."""
+    _load_files(ctx, files, load_consents)
 
 
 @app.command("revoke")

@@ -158,70 +158,94 @@ def record_performer(settings: Settings, performer_id: str, name: str = "", dece
     return write(settings, act)
 
 
-def record_replica(settings: Settings, *, performer_id: str, kind: str, agreement: str, producer: str,
-                   origin_project: str | None = None, created_on: dt.date | None = None, description: str = "",
-                   replica_id: str | None = None) -> Replica:
-    """Record a replica of a performer: its kind, agreement, producer and the project it was made on."""
+def replica_in(s: Session, settings: Settings, *, performer_id: str, kind: str, agreement: str, producer: str,
+               origin_project: str | None = None, created_on: dt.date | None = None, description: str = "",
+               replica_id: str | None = None, known: dict[str, bool] | None = None) -> Replica:
+    """Record a replica inside the caller's transaction (see record_replica)."""
     if kind not in rules.REPLICA_KINDS:
-        raise ConsentError(f"replica kind must be one of {', '.join(rules.REPLICA_KINDS)}; got {kind!r}")
+        raise ConsentError(f"replica kind must be one of {', '.join(rules.REPLICA_KINDS)}; got {kind!r}",
+                           "replica_kind")
     if agreement not in rules.AGREEMENTS:
-        raise ConsentError(f"agreement must be one of {', '.join(rules.AGREEMENTS)}; got {agreement!r}")
+        raise ConsentError(f"agreement must be one of {', '.join(rules.AGREEMENTS)}; got {agreement!r}",
+                           "agreement")
     if not producer.strip():
-        raise ConsentError("a replica needs the producer that holds it")
-
-    def act(s: Session) -> Replica:
-        _performer(s, settings, performer_id)
-        rid = replica_id or new_id("R")
-        if s.get(Replica, rid) is not None:
-            raise ConsentError(f"replica {rid} is already recorded")
-        r = Replica(replica_id=rid, performer_id=performer_id, kind=kind, agreement=agreement, producer=producer,
-                    origin_project=origin_project, created_on=created_on, description=description)
-        _store(s, "replica", r, rid)
-        return r
-
-    return write(settings, act)
+        raise ConsentError("a replica needs the producer that holds it", "producer")
+    _performer(s, settings, performer_id, known)
+    rid = replica_id or new_id("R")
+    if s.get(Replica, rid) is not None:
+        raise ConsentError(f"replica {rid} is already recorded", "replica_id")
+    r = Replica(replica_id=rid, performer_id=performer_id, kind=kind, agreement=agreement, producer=producer,
+                origin_project=origin_project, created_on=created_on, description=description)
+    _store(s, "replica", r, rid)
+    return r
 
 
-def record_consent(settings: Settings, *, performer_id: str, replica_id: str, producer: str, projects: list[str],
-                   description: str, signed_on: dt.date, term_start: dt.date | None = None,
-                   term_end: dt.date | None = None, media: list[str] | None = None, separate: bool = True,
-                   signed_by: str = "performer", signer_name: str = "", document: str = "",
-                   real_time: bool = False, agreement: str | None = None, supersedes: str | None = None,
-                   consent_id: str | None = None) -> Consent:
-    """Record a consent; refused without a description of use, projects, a known performer and replica."""
+def record_replica(settings: Settings, **fields: Any) -> Replica:
+    """Record a replica of a performer: its kind, agreement, producer and the project it was made on."""
+    return write(settings, lambda s: replica_in(s, settings, **fields))
+
+
+def consent_values(*, performer_id: str, replica_id: str, producer: str, projects: list[str], description: str,
+                   signed_on: dt.date, term_start: dt.date | None = None, term_end: dt.date | None = None,
+                   media: list[str] | None = None, separate: bool = True, signed_by: str = "performer",
+                   signer_name: str = "", document: str = "", real_time: bool = False, agreement: str | None = None,
+                   supersedes: str | None = None) -> dict[str, Any]:
+    """A consent's fields, checked: refused without a description of use or projects (the error names the field)."""
     if not description or not description.strip():
-        raise ConsentError("a consent needs a reasonably specific description of use; none was given")
+        raise ConsentError("a consent needs a reasonably specific description of use; none was given", "description")
     if not projects or not all(p.strip() for p in projects):
-        raise ConsentError("a consent needs the project or projects it covers")
+        raise ConsentError("a consent needs the project or projects it covers", "projects")
     if signed_by not in rules.SIGNERS:
-        raise ConsentError(f"signed_by must be one of {', '.join(rules.SIGNERS)}; got {signed_by!r}")
+        raise ConsentError(f"signed_by must be one of {', '.join(rules.SIGNERS)}; got {signed_by!r}", "signed_by")
     start = term_start or signed_on
     if term_end is not None and term_end < start:
-        raise ConsentError(f"the consent's term ends ({term_end}) before it starts ({start})")
+        raise ConsentError(f"the consent's term ends ({term_end}) before it starts ({start})", "term_end")
     if not producer.strip():
-        raise ConsentError("a consent needs the producer it is given to")
+        raise ConsentError("a consent needs the producer it is given to", "producer")
+    if agreement is not None and agreement not in rules.AGREEMENTS:
+        raise ConsentError(f"agreement must be one of {', '.join(rules.AGREEMENTS)}; got {agreement!r}",
+                           "agreement")
+    return {"performer_id": performer_id, "replica_id": replica_id, "producer": producer, "agreement": agreement,
+            "projects": list(projects), "description": description, "media": list(media or []),
+            "real_time": real_time, "term_start": start, "term_end": term_end, "separate": separate,
+            "signed_on": signed_on, "signed_by": signed_by, "signer_name": signer_name, "document": document,
+            "supersedes": supersedes}
 
-    def act(s: Session) -> Consent:
-        _performer(s, settings, performer_id)
-        replica = _replica(s, replica_id, performer_id)
-        if supersedes is not None:
-            old = s.get(Consent, supersedes)
-            if old is None or old.performer_id != performer_id:
-                raise ConsentError(f"consent {supersedes!r} to correct is not a consent of {performer_id}")
-        cid = consent_id or new_id("C")
-        if s.get(Consent, cid) is not None:
-            raise ConsentError(f"consent {cid} is already recorded; a correction is a new consent (--supersedes)")
-        c = Consent(consent_id=cid, performer_id=performer_id, replica_id=replica_id, producer=producer,
-                    agreement=agreement or replica.agreement, projects=list(projects), description=description,
-                    media=list(media or []), real_time=real_time, term_start=start, term_end=term_end,
-                    separate=separate, signed_on=signed_on, signed_by=signed_by, signer_name=signer_name,
-                    document=document, supersedes=supersedes)
-        if c.agreement not in rules.AGREEMENTS:
-            raise ConsentError(f"agreement must be one of {', '.join(rules.AGREEMENTS)}; got {c.agreement!r}")
-        _store(s, "consent" if supersedes is None else "correction", c, cid)
-        return c
 
-    return write(settings, act)
+def consent_in(s: Session, settings: Settings, values: Mapping[str, Any], consent_id: str | None = None,
+               known: dict[str, bool] | None = None, same_is_recorded: bool = False) -> tuple[Consent, str]:
+    """Record a checked consent inside the caller's transaction: (consent, 'recorded' or 'already_recorded').
+
+    An id already recorded is refused (a correction is a new consent), unless same_is_recorded and the
+    consent on record is the same in every field: then nothing changes (re-loading a file).
+    """
+    performer_id = str(values["performer_id"])
+    _performer(s, settings, performer_id, known)
+    replica = _replica(s, str(values["replica_id"]), performer_id)
+    fields = dict(values)
+    fields["agreement"] = fields.get("agreement") or replica.agreement
+    supersedes = fields.get("supersedes")
+    if supersedes is not None:
+        old = s.get(Consent, supersedes)
+        if old is None or old.performer_id != performer_id:
+            raise ConsentError(f"consent {supersedes!r} to correct is not a consent of {performer_id}", "supersedes")
+    cid = consent_id or new_id("C")
+    prior = s.get(Consent, cid)
+    if prior is not None:
+        if same_is_recorded and _normalised({k: getattr(prior, k) for k in fields}) == _normalised(fields):
+            return prior, "already_recorded"
+        raise ConsentError(f"consent {cid} is already recorded; a correction is a new consent (--supersedes)",
+                           "consent_id")
+    c = Consent(consent_id=cid, **fields)
+    _store(s, "consent" if supersedes is None else "correction", c, cid)
+    return c, "recorded"
+
+
+def record_consent(settings: Settings, *, consent_id: str | None = None, **fields: Any) -> Consent:
+    """Record a consent (fields as consent_values); refused without a description of use, projects, a known
+    performer and replica of theirs."""
+    values = consent_values(**fields)
+    return write(settings, lambda s: consent_in(s, settings, values, consent_id)[0])
 
 
 def _utc_naive(when: dt.datetime | None) -> dt.datetime | None:
