@@ -191,6 +191,9 @@ def consent_values(*, performer_id: str, replica_id: str, producer: str, project
                    signer_name: str = "", document: str = "", real_time: bool = False, agreement: str | None = None,
                    supersedes: str | None = None) -> dict[str, Any]:
     """A consent's fields, checked: refused without a description of use or projects (the error names the field)."""
+    # A lone string would otherwise be read as a list of one-letter projects.
+    projects = [projects] if isinstance(projects, str) else projects
+    media = [media] if isinstance(media, str) else media
     if not description or not description.strip():
         raise ConsentError("a consent needs a reasonably specific description of use; none was given", "description")
     if not projects or not all(p.strip() for p in projects):
