@@ -126,6 +126,8 @@ class DemoAudit:
     scores: list[Score]
     written: list[Path]
     seconds: float
+    data_dir: Path
+    """Where the audited data is: the sample's own data directory, or the demo's."""
 
 
 def run_demo_audit(settings: Settings, console: Console, seed: int = 7, step: int = 5,
@@ -193,4 +195,4 @@ def run_demo_audit(settings: Settings, console: Console, seed: int = 7, step: in
         console.print(f"{step + 2}. Netflix success bonus: no ../shared/data/netflix here; skipped")
     console.print(f"[bold]{step + 2}. Reports[/]: " + ", ".join(str(p.name) for p in written)
                   + f" in {main.data_dir} ({time.perf_counter() - started:.1f}s for the audit steps)")
-    return DemoAudit(result, scores, written, time.perf_counter() - started)
+    return DemoAudit(result, scores, written, time.perf_counter() - started, settings.data_dir)

@@ -70,11 +70,13 @@ def run_demo(settings: Settings, scale: str = "small", seed: int = 7, bad_fracti
     files = _generate(settings, console, scale, seed, bad_fraction)
     _load(settings, console, files)
     result = _compute(settings, console)
-    run_demo_audit(settings, console, seed)
+    audited = run_demo_audit(settings, console, seed)
     quarantine = "greenroom ingest quarantine list"
+    audit = "greenroom audit" if audited.data_dir == settings.data_dir else \
+        f"greenroom --data-dir {audited.data_dir} audit"
     console.print(f"\nNext: `greenroom residuals lines --performer P...`, `{quarantine}`, "
                   "`greenroom residuals exceptions`, `greenroom contracts show minimums.day_performer`, "
-                  "`greenroom audit findings`, `greenroom audit show ID`, `greenroom audit member-statement P...`.")
+                  f"`{audit} findings`, `{audit} member-statement P...`, `{audit} claim-statement PAYER`.")
     if record is not None:
         console.save_svg(str(record), title="greenroom demo")
     return result
