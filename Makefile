@@ -20,6 +20,7 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/greenroom --data-dir $(DATA_DIR) demo --scale $(SCALE)
+	$(BIN)/greenroom --data-dir $(DATA_DIR) serve --demo --host 127.0.0.1 --port $${PORT:-8000}
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import duckdb
 import typer
 import uvicorn
 
@@ -34,9 +35,11 @@ def serve_command(
     if demo:
         try:
             audit_demo_payments(settings, console)
+            logins = demo_logins(settings)
         except DemoNotReady as exc:
             raise fail(str(exc)) from None
-        logins = demo_logins(settings)
+        except duckdb.IOException:
+            raise fail(f"another Greenroom process is using {settings.duckdb_path}; wait for it to finish") from None
     app = create_app(settings, config)
     if logins:
         print_logins(console, url, logins)

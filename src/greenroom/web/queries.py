@@ -90,8 +90,9 @@ def count_lines(con: duckdb.DuckDBPyConnection, f: LineFilter) -> tuple[int, int
     if not has_table(con, "residual_lines"):
         return 0, 0, 0
     where, args = f.where()
+    source = _LINES_FROM if f.text else "FROM residual_lines l"  # the titles join only for a name search
     row = con.execute(f"SELECT count(*), COALESCE(sum(l.amount_cents), 0), COALESCE(sum(l.ph_cents), 0) "
-                      f"{_LINES_FROM}{where}", args).fetchone()
+                      f"{source}{where}", args).fetchone()
     return (int(row[0]), int(row[1]), int(row[2])) if row else (0, 0, 0)
 
 
