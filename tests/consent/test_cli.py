@@ -58,3 +58,16 @@ def test_demo_command(settings):
     assert "log verified" in r.output and "planted" in r.output
     again = run(settings, "demo", "--seed", "3")
     assert again.exit_code == 1 and "already" in again.output
+
+
+def test_cases_command(settings, tmp_path):
+    from pathlib import Path
+
+    cases = Path(__file__).resolve().parents[1] / "cases"
+    ok = run(settings, "cases", str(cases))
+    assert ok.exit_code == 0 and "PASS" in ok.output and "FAIL" not in ok.output
+    (tmp_path / "ai_wrong.yaml").write_text(
+        "- name: wrong\n  ai_compensation:\n    replica: {kind: independently_created}\n"
+        "    use: {project: F, start_date: 2025-08-01, agreed_cents: 100}\n  owed: {amount_cents: 101}\n")
+    bad = run(settings, "cases", str(tmp_path))
+    assert bad.exit_code == 1 and "FAIL" in bad.output and "expected 101" in bad.output

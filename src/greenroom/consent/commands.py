@@ -311,6 +311,31 @@ def member_command(ctx: typer.Context, performer_id: str,
                       f"{'allowed' if u['allowed'] else 'NOT allowed'} — {escape(u['reason'])}")
 
 
+@app.command("cases")
+def cases_command(paths: list[Path]) -> None:
+    """Run AI-compensation cases (YAML files, or folders holding ai_*.yaml); exit 1 if any fails."""
+    from greenroom.consent.cases import load_ai_cases, run_case
+
+    files = [f for p in paths for f in (sorted(p.rglob("ai_*.yaml")) if p.is_dir() else [p])]
+    if not files:
+        raise fail("no AI case files found")
+    failed = 0
+    for path in files:
+        try:
+            cases = load_ai_cases(path)
+        except (OSError, ValueError) as e:
+            raise fail(str(e)) from None
+        for case in cases:
+            result = run_case(case, str(path))
+            mark = "[green]PASS[/]" if result.passed else "[red]FAIL[/]"
+            console.print(f"{mark} {escape(path.name)}: {escape(result.name)}")
+            for problem in result.problems:
+                console.print(f"     {escape(problem)}")
+            failed += not result.passed
+    if failed:
+        raise typer.Exit(1)
+
+
 @app.command("demo")
 def demo_command(ctx: typer.Context, seed: int = 7) -> None:
     """Record demo consents, notices, uses and planted violations; compare what is found with what was planted."""
