@@ -173,12 +173,19 @@ def use_line(u: Use, snap: Snapshot) -> Line | None:
     base: dict[str, Any] = {"agreement": agreement, "performer_id": u.performer_id, "title_id": u.project,
                             "subject": u.use_id, "start": u.start_date, "end": u.end_date}
     if replica.kind == rules.INDEPENDENT:
-        if u.agreed_cents is None:
+        floor = _icdr_floor(used, u) if agreement == rules.TV else None
+        if u.agreed_cents is None and floor is None:
             raise Unknown("pay for an independently created replica is bargained: report agreed_cents")
         if agreement == rules.TV:
             used.get("ai.icdr_ph_applies")
-        return _line(used, formula=f"ai.{_short(agreement)}.icdr_use", component="icdr_use", basis=u.agreed_cents,
-                     rate_ppm=1_000_000, units=1, gross=u.agreed_cents, note="bargained pay for an ICDR", **base)
+        gross = max(u.agreed_cents or 0, floor or 0)
+        note = "bargained pay for an ICDR"
+        if floor is not None:
+            note += (f" ({u.agreed_cents if u.agreed_cents is not None else 'not reported'}), floor day scale × "
+                     f"{u.days} days = {floor}")
+        return _line(used, formula=f"ai.{_short(agreement)}.icdr_use", component="icdr_use",
+                     basis=u.agreed_cents or 0, rate_ppm=1_000_000, units=max(u.days, 1), gross=gross, note=note,
+                     **base)
     if agreement == rules.TV:
         return _tv_use(u, replica.kind, replica.origin_project, used, base)
     if agreement == rules.COMMERCIALS:
@@ -193,6 +200,15 @@ def use_line(u: Use, snap: Snapshot) -> Line | None:
     if agreement == rules.SOUND:
         return _sound_use(u, used, base)
     return _interactive_use(u, replica.kind, used, base)
+
+
+def _icdr_floor(used: _Used, u: Use) -> int | None:
+    """Day scale × days of use when the 2026 ICDR minimum is in force on the use's date, else None."""
+    dated = used.pack.dated("ai.icdr_day_minimum_floor", u.start_date)
+    if dated is None or not dated.value:
+        return None
+    used.refs.append(dated)
+    return int(used.get("minimums.day_performer")) * max(u.days, 1)
 
 
 def _short(agreement: str) -> str:
