@@ -19,7 +19,7 @@ from greenroom.web.security import AppState, CsrfFailed, Forbidden, LoginRequire
 from greenroom.web.templating import STATIC_DIR, render
 
 # Areas whose router modules are always present; optional ones are added when their domain exists.
-ROUTERS = ("auth", "portal", "staff", "ingest", "residuals", "audit", "members", "admin")
+ROUTERS = ("auth", "portal", "staff", "ingest", "residuals", "audit", "claims", "members", "admin")
 OPTIONAL_ROUTERS = ("review", "consent")
 
 

@@ -35,6 +35,5 @@ def render(request: Request, template: str, status_code: int = 200, /, **context
         is_member=bool(user and user.role == Role.member.value),
         review_enabled=getattr(request.app.state, "review_enabled", False),
         consent_enabled=getattr(request.app.state, "consent_enabled", False),
-        report_pdf=getattr(request.app.state, "report_pdf", False),
     )
     return templates.TemplateResponse(request, template, context, status_code=status_code)
