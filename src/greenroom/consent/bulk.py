@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from greenroom.config import Settings
-from greenroom.consent.models import Consent, Reject, Replica
+from greenroom.consent.models import Consent, Performer, Reject, Replica
 from greenroom.consent.registry import (
     ConsentError,
     consent_in,
@@ -148,6 +148,12 @@ def _chunk(settings: Settings, file: str, rows: list[tuple[int, dict[str, str]]]
     known: dict[str, bool] = {}
 
     def act(s: Session) -> list[tuple[str, str]]:
+        # Hold the chunk's performers and replicas: the session keeps only weak references, and each
+        # row would otherwise load them again.
+        held = [*s.execute(select(Performer).where(Performer.performer_id.in_(
+                    {r.get("performer_id", "").strip() for _, r in rows}))).scalars(),
+                *s.execute(select(Replica).where(Replica.replica_id.in_(
+                    {r.get("replica_id", "").strip() for _, r in rows}))).scalars()]
         out = []
         for number, row in rows:
             where = f"{file} row {number}"
@@ -159,6 +165,7 @@ def _chunk(settings: Settings, file: str, rows: list[tuple[int, dict[str, str]]]
             except ConsentError as bad:
                 _reject_in(s, file, number, bad.column, str(bad), row)
                 out.append(("rejected", f"{where}{', column ' + bad.column if bad.column else ''}: {bad}"))
+        del held
         return out
 
     return write(settings, act)
