@@ -156,16 +156,14 @@ class _TimedConnection:
         started = time.perf_counter()
         result = self._con.execute(sql, *args)
         head = " ".join(sql.split())[:60]
-        if head.startswith("INSERT INTO staging"):
+        if head.startswith("INSERT INTO residual_lines"):
             label = f"formula {self.formula}"
-        elif "TEMP TABLE basis" in head:
+        elif "TEMP TABLE basis" in head or "TEMP TABLE cast_units" in head:
             label = "basis"
-        elif head.startswith("INSERT INTO residual_lines"):
-            label = "finalize: staging -> residual_lines"
-        elif head.startswith("INSERT INTO compute_exceptions"):
-            label = "finalize: exceptions"
+        elif head.startswith("INSERT INTO compute_exceptions") or "unpriced" in head:
+            label = "exceptions"
         elif head.startswith("DELETE"):
-            label = "finalize: delete old lines"
+            label = "delete old lines"
         else:
             label = "other"
         self._steps.append((label, time.perf_counter() - started))
@@ -598,7 +596,11 @@ RUNNERS: dict[str, Callable[[Path, Path, Path], dict[str, Any]]] = {
 def child(variant: str, inp: Path, out: Path, work: Path, result: Path) -> None:
     """Run one variant in this (fresh) process and write its result with this process's peak RSS."""
     report = RUNNERS[variant](inp, out, work)
-    report["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    report["peak_rss_mib"] = usage.ru_maxrss / 1024  # KiB on Linux
+    # CPU seconds (all threads, user + system) from start-up: steadier than wall time when other
+    # work shares the machine, so the report gives their ratios too.
+    report["cpu_seconds"] = usage.ru_utime + usage.ru_stime
     result.write_text(json.dumps(report))
 
 
@@ -714,7 +716,8 @@ def report(n: int, info: dict[str, Any], results: dict[str, dict[str, Any]],
           f"{', '.join(MARKETS)} ({100 * info['subset_rows'] / info['generated_rows']:.1f}%), replicated "
           f"{info['copies']}× title by title with new ids and cut to {rows:,} rows")
     print("by market: " + ", ".join(f"{m} {c:,}" for m, c in info["by_market"].items()))
-    print(f"\n{'variant':8s} {'seconds':>9s} {'lines':>12s} {'lines/s':>11s} {'peak RSS MiB':>13s}  status")
+    print(f"\n{'variant':8s} {'seconds':>9s} {'CPU s':>8s} {'lines':>12s} {'lines/s':>11s} "
+          f"{'peak RSS MiB':>13s}  status")
     for v in VARIANTS:
         r = results.get(v)
         if r is None:
@@ -722,14 +725,17 @@ def report(n: int, info: dict[str, Any], results: dict[str, dict[str, Any]],
         if r.get("status") == "ok":
             lines = summaries.get(v, {}).get("lines", r["lines"])
             r["lines_per_s"] = lines / r["seconds"]
-            print(f"{v:8s} {r['seconds']:9.1f} {lines:12,d} {r['lines_per_s']:11,.0f} "
+            print(f"{v:8s} {r['seconds']:9.1f} {r.get('cpu_seconds', 0):8.1f} {lines:12,d} {r['lines_per_s']:11,.0f} "
                   f"{r['peak_rss_mib']:13,.0f}  ok")
         else:
-            print(f"{v:8s} {'-':>9s} {'-':>12s} {'-':>11s} {r.get('sampled_peak_rss_mib', 0):13,.0f}  "
+            print(f"{v:8s} {'-':>9s} {'-':>8s} {'-':>12s} {'-':>11s} {r.get('sampled_peak_rss_mib', 0):13,.0f}  "
                   f"{r['status']}")
     sec = {v: r.get("seconds") for v, r in results.items() if r.get("status") == "ok"}
     engine_sql = _ratio(sec.get("engine"), sec.get("sql"))
     pandas_engine = _ratio(sec.get("pandas"), sec.get("engine"))
+    cpu = {v: r.get("cpu_seconds") for v, r in results.items() if r.get("status") == "ok"}
+    cpu_engine_sql = _ratio(cpu.get("engine"), cpu.get("sql"))
+    cpu_pandas_engine = _ratio(cpu.get("pandas"), cpu.get("engine"))
     peak = results.get("engine", {}).get("peak_rss_mib") if results.get("engine", {}).get("status") == "ok" else None
 
     def verdict(ok: bool | None) -> str:
@@ -742,6 +748,10 @@ def report(n: int, info: dict[str, Any], results: dict[str, dict[str, Any]],
     if pandas_engine is not None:
         print(f"pandas time / engine time = {pandas_engine:6.2f}   target ≥ {TARGET_PANDAS_OVER_ENGINE:.1f} "
               f"(engine at least 3× faster than pandas): {verdict(pandas_engine >= TARGET_PANDAS_OVER_ENGINE)}")
+    if cpu_engine_sql is not None or cpu_pandas_engine is not None:
+        print("CPU seconds (less sensitive to other load): engine / SQL = "
+              + (f"{cpu_engine_sql:.2f}" if cpu_engine_sql is not None else "n/a")
+              + ", pandas / engine = " + (f"{cpu_pandas_engine:.2f}" if cpu_pandas_engine is not None else "n/a"))
     if peak is not None:
         scope = "" if rows >= 10_000_000 else " (the target is for 10M rows)"
         print(f"engine peak RSS           = {peak:6,.0f} MiB   target < {TARGET_PEAK_MIB_10M:,} MiB at 10M rows"
@@ -754,7 +764,8 @@ def report(n: int, info: dict[str, Any], results: dict[str, dict[str, Any]],
     if results.get("pandas", {}).get("status") == "ok":
         print("pandas time by step (s): " + "; ".join(f"{k} {v:.1f}" for k, v in results["pandas"]["steps"].items()))
     return {"rows": rows, "input": info, "variants": results, "outputs": summaries,
-            "ratios": {"engine_over_sql_time": engine_sql, "pandas_over_engine_time": pandas_engine},
+            "ratios": {"engine_over_sql_time": engine_sql, "pandas_over_engine_time": pandas_engine,
+                       "engine_over_sql_cpu": cpu_engine_sql, "pandas_over_engine_cpu": cpu_pandas_engine},
             "targets": {"engine_over_sql_time_max": TARGET_ENGINE_OVER_SQL,
                         "pandas_over_engine_time_min": TARGET_PANDAS_OVER_ENGINE,
                         "engine_peak_rss_mib_max_at_10M": TARGET_PEAK_MIB_10M}}
