@@ -24,7 +24,7 @@ def serve_command(
 ) -> None:
     """Serve the staff console and the member portal (and the JSON API with docs at /api/docs)."""
     from greenroom.web.app import create_app
-    from greenroom.web.demo import DemoNotReady, audit_demo_payments, demo_logins, print_logins
+    from greenroom.web.demo import DemoNotReady, demo_logins, demo_settings, print_logins
 
     settings = settings_from(ctx)
     loopback = host in ("127.0.0.1", "localhost", "::1")
@@ -34,7 +34,7 @@ def serve_command(
     logins = []
     if demo:
         try:
-            audit_demo_payments(settings, console)
+            settings = demo_settings(settings, console)
             logins = demo_logins(settings)
         except DemoNotReady as exc:
             raise fail(str(exc)) from None

@@ -11,10 +11,8 @@ from sqlalchemy import func, select
 from greenroom.accounts.models import User
 from greenroom.accounts.roles import Role
 from greenroom.accounts.service import create_user, set_active, set_password
+from greenroom.audit.demo_audit import SAMPLE_DIR, run_demo_audit
 from greenroom.audit.models import AuditRun, Finding
-from greenroom.audit.reconcile import run_audit
-from greenroom.audit.remittances import load_remittances
-from greenroom.audit.remittances_demo import generate_remittances
 from greenroom.config import Settings
 from greenroom.store.analytics import connect
 from greenroom.store.db import session_factory
@@ -41,22 +39,41 @@ class Login:
     name: str
 
 
-def audit_demo_payments(settings: Settings, console: Console) -> None:
-    """Generate the payers' remittances for the computed demo lines, load them and audit, unless already done."""
-    sessions = session_factory(settings)
-    with sessions() as s:
-        if s.scalar(select(func.count(AuditRun.id))):
-            return
+def _audited(settings: Settings) -> bool:
+    """Whether an audit has run on this data directory's application database."""
+    if not settings.data_dir.exists():
+        return False
+    with session_factory(settings)() as s:
+        return bool(s.scalar(select(func.count(AuditRun.id))))
+
+
+def sample_settings(settings: Settings) -> Settings:
+    """Where the demo audits a sample of a large union (greenroom.audit.demo_audit)."""
+    sub = settings.data_dir / SAMPLE_DIR
+    return Settings(data_dir=sub, database_url=f"sqlite:///{sub / 'app.sqlite3'}")
+
+
+def demo_settings(settings: Settings, console: Console) -> Settings:
+    """The data directory to serve for the demo: the audited one (the union, or the sample the demo audited).
+
+    The demo audits a sample of whole series when the union is large; that sample holds the findings
+    and the payments, so the demo serves it. With no audit anywhere, the demo's audit runs first.
+    """
     with connect(settings) as con:
         if not has_table(con, "residual_lines"):
             raise DemoNotReady("no residual lines here: run `greenroom demo` first")
-        demo = generate_remittances(con, settings.data_dir / "demo-remittances")
-    with console.status("auditing the demo payers' remittances"):
-        for f in demo.files:
-            load_remittances(settings, f.path, f.payer, f.column_map)
-        result = run_audit(settings, demo.as_of)
-    console.print(f"[bold]5. Audited[/] {len(demo.files)} payers' remittances as of {demo.as_of}: "
-                  f"{result.keys:,} balances checked, {len(result.findings):,} findings")
+    if _audited(settings):
+        return settings
+    sample = sample_settings(settings)
+    if not sample.data_dir.exists() or not _audited(sample):
+        run_demo_audit(settings, console)
+    if _audited(settings):
+        return settings
+    if _audited(sample):
+        console.print(f"Serving the audited sample of the demo union in {sample.data_dir} (the demo audits whole "
+                      "series there, so members see what was paid and auditors see findings).")
+        return sample
+    raise DemoNotReady("the demo's audit did not record a run; see the messages above")
 
 
 def _demo_members(settings: Settings) -> list[tuple[str, str]]:
@@ -68,9 +85,18 @@ def _demo_members(settings: Settings) -> list[tuple[str, str]]:
         rows = con.execute("""SELECT l.performer_id, COALESCE(any_value(e.performer_name), l.performer_id)
             FROM residual_lines l LEFT JOIN engagements e USING (engagement_id)
             GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 200""").fetchall()
-    ranked = [(str(p), str(n)) for p, n in rows]
+    with sessions() as s:
+        linked = set(s.scalars(select(User.performer_id).where(User.performer_id.is_not(None))))
+    # A performer already linked to another account (say, invited for real) is left alone.
+    ranked = [(str(p), str(n)) for p, n in rows if p not in linked or _demo_user(settings, str(p))]
     chosen = [r for r in ranked if r[0] in flagged][:MEMBERS]
     return chosen + [r for r in ranked if r not in chosen][:MEMBERS - len(chosen)]
+
+
+def _demo_user(settings: Settings, performer_id: str) -> bool:
+    """Whether the performer's account is the demo's own (named after the performer id)."""
+    with session_factory(settings)() as s:
+        return s.scalar(select(User.username).where(User.performer_id == performer_id)) == performer_id.lower()
 
 
 def _ensure(settings: Settings, username: str, role: Role, name: str, performer_id: str | None) -> Login:
