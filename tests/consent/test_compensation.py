@@ -81,3 +81,30 @@ def test_unpaid_ai_compensation_becomes_an_audit_finding(demo):
     assert row is not None and row[0] == len(result.lines)
     as_if = [ln for ln in result.lines if ln.formula_id in ("ai.tv.ebdr_use", "ai.tv.background_as_principal")]
     assert as_if and days is not None and days[0] == sum(ln.units for ln in as_if)
+
+
+def test_ai_lines_that_vanish_are_reversed_and_come_back_when_priced_again(demo):
+    from greenroom.audit.posting import post_owed
+    from greenroom.consent.compensation import Result, write_lines
+    from greenroom.ledger.entries import live_sql
+
+    settings, _ = demo
+    result = api.compensation(settings)
+
+    def live_ai_cents(con):
+        row = con.execute(f"SELECT COALESCE(sum(cents), 0) FROM ({live_sql('owed')}) WHERE market = 'ai_replica'"
+                          ).fetchone()
+        return int(row[0])
+
+    with analytics.connect(settings) as con:
+        write_lines(con, result)
+        post_owed(con)
+        assert live_ai_cents(con) == result.total_cents + result.total_ph_cents
+        write_lines(con, Result())
+        gone = post_owed(con)
+        assert gone is not None and gone.reversed > 0 and live_ai_cents(con) == 0
+        assert post_owed(con).already
+        write_lines(con, result)
+        back = post_owed(con)
+        assert back is not None and back.posted > 0
+        assert live_ai_cents(con) == result.total_cents + result.total_ph_cents

@@ -9,7 +9,7 @@ from typing import Any
 import duckdb
 
 from greenroom.audit.findings import Check, OwedLine, PaidRow
-from greenroom.audit.posting import OWED_LINES, ensure_ai_lines
+from greenroom.audit.posting import owed_lines
 from greenroom.audit.prior import prior_scale_lines
 
 DEFAULT_AGREEMENT = "sag-aftra-tv-theatrical"
@@ -31,7 +31,7 @@ def _select_keys(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
 
 
 def _lines(con: duckdb.DuckDBPyConnection) -> dict[int, list[OwedLine]]:
-    ensure_ai_lines(con)
+    lines = owed_lines(con)
     rows = _rows(con, f"""
         SELECT x.k, e.source_id AS line_id,
                COALESCE(sum(e.cents) FILTER (WHERE e.account = 'performer'), 0) AS amount,
@@ -41,7 +41,7 @@ def _lines(con: duckdb.DuckDBPyConnection) -> dict[int, list[OwedLine]]:
                COALESCE(any_value(l.agreement), '{DEFAULT_AGREEMENT}') AS agreement,
                COALESCE(any_value(l.params), '') AS params
         FROM (SELECT k, unnest(owed_entries) AS entry_id FROM a_keys) x
-        JOIN ledger_entries e USING (entry_id) LEFT JOIN {OWED_LINES} l ON l.line_id = e.source_id
+        JOIN ledger_entries e USING (entry_id) LEFT JOIN {lines} l ON l.line_id = e.source_id
         GROUP BY x.k, e.source_id ORDER BY x.k, e.source_id""")
     out: dict[int, list[OwedLine]] = defaultdict(list)
     for r in rows:

@@ -7,6 +7,7 @@ import duckdb
 from greenroom.audit.tables import ensure_audit_tables
 from greenroom.consent.compensation import TABLE as AI_LINES
 from greenroom.consent.compensation import ensure_table as ensure_ai_lines
+from greenroom.consent.compensation import last_run as ai_last_run
 from greenroom.ledger.entries import OWED, PAID, PostResult, sync
 from greenroom.residuals.engine import ensure_output_tables
 
@@ -18,12 +19,14 @@ _LINE_COLUMNS = ("line_id, agreement, formula_id, formula_version, performer_id,
 OWED_LINES = (f"(SELECT {_LINE_COLUMNS} FROM residual_lines UNION ALL "
               f"SELECT {_LINE_COLUMNS} FROM {AI_LINES})")
 
-OWED_SOURCE = f"""
+_OWED_SELECT = f"""
 SELECT line_id AS source_id, a.account,
        CASE a.account WHEN 'performer' THEN amount_cents ELSE ph_cents END AS cents,
        NULL::VARCHAR AS payer, title_id, performer_id, market, period_start, period_end, due_date,
        NULL::DATE AS paid_date, formula_id || '@' || formula_version AS reference, component AS memo
-FROM {OWED_LINES} CROSS JOIN {_ACCOUNTS}"""
+FROM {{lines}} CROSS JOIN {_ACCOUNTS}"""
+OWED_SOURCE = _OWED_SELECT.format(lines=OWED_LINES)
+
 
 PAID_SOURCE = f"""
 SELECT row_id AS source_id, a.account,
@@ -40,32 +43,37 @@ def engine_run_id(con: duckdb.DuckDBPyConnection) -> int | None:
     return int(row[0]) if row and row[0] is not None else None
 
 
-def ai_lines_digest(con: duckdb.DuckDBPyConnection) -> tuple[int, str]:
-    """How many AI-compensation lines are stored and a digest of what they owe (it names their state)."""
+def ai_lines_count(con: duckdb.DuckDBPyConnection) -> int:
+    """How many AI-compensation lines are stored."""
     ensure_ai_lines(con)
-    row = con.execute(f"""SELECT count(*), COALESCE(md5(string_agg(concat_ws('|', line_id, amount_cents, ph_cents,
-        title_id, performer_id, market, period_start, period_end, due_date, formula_id, formula_version), ','
-        ORDER BY line_id)), '') FROM {AI_LINES}""").fetchone()
-    return (int(row[0]), str(row[1])) if row else (0, "")
+    row = con.execute(f"SELECT count(*) FROM {AI_LINES}").fetchone()
+    return int(row[0]) if row else 0
+
+
+def owed_lines(con: duckdb.DuckDBPyConnection) -> str:
+    """The owed lines to read: residual_lines alone while there are no AI-compensation lines (no union to pay)."""
+    return OWED_LINES if ai_lines_count(con) else "residual_lines"
 
 
 def post_owed(con: duckdb.DuckDBPyConnection) -> PostResult | None:
     """Post the current engine run's lines and the stored AI-compensation lines as owed entries (None when
-    there are no lines to post).
+    neither was ever computed).
 
     Together they are the whole truth about what is owed: a line whose amount changed is reversed and
-    posted again, a line no longer there is reversed. Posting the same state twice does nothing.
+    posted again, a line no longer there is reversed. The batch is named by the engine run and the
+    AI-compensation run (both only grow), so posting the same state twice does nothing.
     """
     run = engine_run_id(con)
-    ai_count, ai_digest = ai_lines_digest(con)
-    if run is None and not ai_count:
+    ai_run = ai_last_run(con)
+    if run is None and ai_run is None:
         return None
     batch = f"engine-run:{run}" if run is not None else "engine-run:none"
     note = f"residual lines of run {run}" if run is not None else "no residual lines"
-    if ai_count:
-        batch += f"+ai:{ai_digest[:16]}"
-        note += f" and {ai_count} AI-compensation lines"
-    return sync(con, batch, OWED, OWED_SOURCE, complete=True, note=note)
+    lines = owed_lines(con)
+    if ai_run is not None:
+        batch += f"+ai-run:{ai_run}"
+        note += f" and AI-compensation run {ai_run}"
+    return sync(con, batch, OWED, _OWED_SELECT.format(lines=lines), complete=True, note=note)
 
 
 def post_paid(con: duckdb.DuckDBPyConnection) -> PostResult:

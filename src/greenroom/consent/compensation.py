@@ -356,10 +356,25 @@ CREATE TABLE IF NOT EXISTS {PERFORMED_TABLE} (
 AS_IF_PERFORMED = ("ai.tv.ebdr_use", "ai.tv.background_as_principal")
 
 
+RUNS_TABLE = "ai_compensation_runs"
+RUNS_DDL = f"""
+CREATE TABLE IF NOT EXISTS {RUNS_TABLE} (
+  run_id BIGINT, stored_at TIMESTAMP, lines BIGINT, amount_cents HUGEINT, ph_cents HUGEINT, not_priced BIGINT
+)"""
+
+
 def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
-    """Create ai_compensation_lines and ai_performed_days if missing."""
+    """Create ai_compensation_lines, ai_performed_days and ai_compensation_runs if missing."""
     con.execute(LINES_DDL)
     con.execute(PERFORMED_DDL)
+    con.execute(RUNS_DDL)
+
+
+def last_run(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The latest stored run of AI-compensation lines (None before the first); run ids only grow."""
+    ensure_table(con)
+    row = con.execute(f"SELECT max(run_id) FROM {RUNS_TABLE}").fetchone()
+    return int(row[0]) if row and row[0] is not None else None
 
 
 def performed_days(result: Result) -> list[tuple[str, str, str, str, int, dt.date, dt.date]]:
@@ -369,10 +384,9 @@ def performed_days(result: Result) -> list[tuple[str, str, str, str, int, dt.dat
 
 
 def write_lines(con: duckdb.DuckDBPyConnection, result: Result) -> int:
-    """Replace the stored AI-compensation lines with result's (the registry is the whole truth); returns the run id."""
-    ensure_table(con)
-    row = con.execute(f"SELECT COALESCE(max(run_id), 0) FROM {TABLE}").fetchone()
-    run = int(row[0] if row else 0) + 1
+    """Replace the stored AI-compensation lines with result's (the registry is the whole truth); returns the new
+    run id, which the audit's ledger posting names its batch by."""
+    run = (last_run(con) or 0) + 1
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(f"DELETE FROM {TABLE}")
@@ -383,6 +397,8 @@ def write_lines(con: duckdb.DuckDBPyConnection, result: Result) -> int:
             _insert(con, PERFORMED_TABLE, names, [list(d) for d in days])
         if result.lines:
             _insert(con, TABLE, COLUMNS, [[row[c] for c in COLUMNS] for row in (ln.row(run) for ln in result.lines)])
+        con.execute(f"INSERT INTO {RUNS_TABLE} VALUES (?, now(), ?, ?, ?, ?)",
+                    [run, len(result.lines), result.total_cents, result.total_ph_cents, len(result.unknown)])
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
