@@ -1,8 +1,9 @@
 """A member statement: everything owed to and paid to one performer, each amount explained in plain words.
 
 Per balance key (payer, title, market, period): what the engine says is owed and why (each residual
-line as `greenroom residuals explain` puts it), what the payer paid (each remittance row), the
-difference, and what the union is doing about it (the open findings).
+line in a sentence, and in full as `greenroom residuals explain` puts it wherever the key does not
+balance), what the payer paid (each remittance row), the difference, and what the union is doing
+about it (the open findings).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from greenroom.audit.reports import has_balances, last_run, member_statement, op
 from greenroom.audit.tables import ensure_audit_tables
 from greenroom.config import Settings
 from greenroom.money import format_cents
-from greenroom.residuals.explain import explain_line, plain_words
+from greenroom.residuals.explain import explain_line, format_rate, plain_words
+from greenroom.residuals.formulas import formula_by_id
 from greenroom.store import analytics
 
 
@@ -40,8 +42,32 @@ def _performer_name(con: duckdb.DuckDBPyConnection, performer_id: str) -> str | 
 
 def _owed_lines(con: duckdb.DuckDBPyConnection, performer_id: str) -> list[dict[str, Any]]:
     return query_rows(con, """SELECT line_id, title_id, market, period_start, period_end, amount_cents, ph_cents,
-        due_date FROM residual_lines WHERE performer_id = ? ORDER BY period_start, title_id, market, line_id""",
-                      [performer_id])
+        due_date, formula_id, formula_version, basis_cents, rate_ppm, pool_cents, units, total_units, gross_cents,
+        includes_ph, run_number FROM residual_lines WHERE performer_id = ?
+        ORDER BY period_start, title_id, market, line_id""", [performer_id])
+
+
+def brief_words(ln: dict[str, Any]) -> str:
+    """One line in one sentence: the rule and the numbers it used (the full account: residuals explain)."""
+    try:
+        f = formula_by_id(ln["formula_id"], ln["formula_version"])
+        rule = f"{f.title} ({f.clause})"
+    except KeyError:
+        rule = f"rule {ln['formula_id']}@{ln['formula_version']}"
+    parts = []
+    if ln.get("basis_cents") is not None:
+        parts.append(f"basis {format_cents(int(ln['basis_cents']))}")
+    if ln.get("rate_ppm") is not None:
+        parts.append(f"rate {format_rate(int(ln['rate_ppm']))}")
+    if ln.get("pool_cents") is not None:
+        parts.append(f"your share {ln['units']} of {ln['total_units']} units of a "
+                     f"{format_cents(int(ln['pool_cents']))} pool")
+    how = (", ".join(parts) + ": ") if parts else ""
+    ph = "including" if ln.get("includes_ph") else "plus"
+    due = f"; due {ln['due_date']}" if ln.get("due_date") else ""
+    return (f"{rule}: {how}{format_cents(int(ln['amount_cents']))} to you, {ph} "
+            f"{format_cents(int(ln['ph_cents']))} to your plans{due}. "
+            f"(greenroom residuals explain {ln['line_id']})")
 
 
 def _paid_rows(con: duckdb.DuckDBPyConnection, performer_id: str) -> list[dict[str, Any]]:
@@ -80,13 +106,18 @@ def member_statement_data(settings: Settings, performer_id: str) -> dict[str, An
         lines = _owed_lines(con, performer_id)
         paid = _paid_rows(con, performer_id)
         audited = has_balances(con)
+        names = dict(con.execute("SELECT title_id, name FROM titles").fetchall())
+        keys = member_statement(settings, performer_id) if audited else []
+        # In full (plain_words) where something is wrong, in one sentence elsewhere: a busy performer has
+        # thousands of lines, and the full account of each is a page.
+        wrong = {_key(k) for k in keys if k["difference_cents"] or k["ph_difference_cents"] or k["findings"]}
         explained = {}
         for ln in lines:
-            try:
-                explained[ln["line_id"]] = plain_words(explain_line(con, ln["line_id"]))
-            except (KeyError, LookupError) as exc:
-                explained[ln["line_id"]] = f"(cannot be explained: {exc})"
-        names = dict(con.execute("SELECT title_id, name FROM titles").fetchall())
+            if _key(ln) in wrong:
+                try:
+                    explained[ln["line_id"]] = plain_words(explain_line(con, ln["line_id"]))
+                except (KeyError, LookupError) as exc:
+                    explained[ln["line_id"]] = f"(cannot be explained in full: {exc})"
     if name is None and not lines and not paid:
         raise StatementError(f"performer {performer_id!r} is in no engagement, residual line or remittance row")
     findings = {}
@@ -96,11 +127,10 @@ def member_statement_data(settings: Settings, performer_id: str) -> dict[str, An
                               "interest_cents": f.interest_cents}
     by_key_lines: dict[tuple[str, str, str, str], list[dict[str, Any]]] = defaultdict(list)
     for ln in lines:
-        by_key_lines[_key(ln)].append({**ln, "explanation": explained[ln["line_id"]]})
+        by_key_lines[_key(ln)].append({**ln, "brief": brief_words(ln), "explanation": explained.get(ln["line_id"])})
     by_key_paid: dict[tuple[str, str, str, str], list[dict[str, Any]]] = defaultdict(list)
     for r in paid:
         by_key_paid[_key(r)].append(r)
-    keys = member_statement(settings, performer_id) if audited else []
     if not keys:  # before an audit run: the keys are what is owed and what was paid, no payer known for owed
         seen = sorted(set(by_key_lines) | set(by_key_paid))
         for kt in seen:
@@ -162,8 +192,8 @@ _HTML = """<!DOCTYPE html>
 {% for k in d['keys'] %}
 <h3>{{ k.name or k.title_id }} — {{ k.market }}, {{ k.period_start }}</h3>
 <p>{{ k.plain }}</p>
-{% for ln in k.lines %}<details><summary class="small">Why {{ ln.amount_cents|money }} (line {{ ln.line_id }})
-</summary><pre>{{ ln.explanation }}</pre></details>{% endfor %}
+{% for ln in k.lines %}{% if ln.explanation %}<details><summary class="small">{{ ln.brief }}</summary>
+<pre>{{ ln.explanation }}</pre></details>{% else %}<p class="small">{{ ln.brief }}</p>{% endif %}{% endfor %}
 {% if k.payments %}<table><tr><th>paid by</th><th>check</th><th>date</th><th class="n">to you</th>
 <th class="n">to your plans</th><th>statement line</th></tr>
 {% for p in k.payments %}<tr><td>{{ p.payer }}</td><td>{{ p.check_number }}</td><td>{{ p.paid_date }}</td>
@@ -210,16 +240,14 @@ def render_member_statement_pdf(data: dict[str, Any]) -> bytes:
     pdf.add_page()
     pdf.heading("Each payment explained")
     for k in data["keys"]:
-        pdf.heading(f"{k['name'] or k['title_id']} - {k['market']}, {k['period_start']}", 10)
-        pdf.para(k["plain"], 9)
-        for ln in k["lines"]:
-            pdf.para(ln["explanation"], 6.5)
-            pdf.ln(1)
-        if k["payments"]:
-            pdf.grid(["paid by", "check", "date", "to you", "to your plans", "statement line"],
-                     [[p["payer"], p["check_number"], p["paid_date"], money(p["amount_cents"]), money(p["ph_cents"]),
-                       f"{p['file_name']} row {p['row_number']}"] for p in k["payments"]],
-                     widths=(50, 35, 25, 30, 30, 103), numeric=(3, 4))
+        pdf.para(f"{k['name'] or k['title_id']} - {k['market']}, {k['period_start']}", 9, "B")
+        text = [k["plain"]]
+        text += [ln["explanation"] or ln["brief"] for ln in k["lines"]]
+        text += [f"Paid by {p['payer']}: check {p['check_number']} on {p['paid_date']}, {money(p['amount_cents'])} "
+                 f"to you and {money(p['ph_cents'])} to your plans ({p['file_name']} row {p['row_number']})."
+                 for p in k["payments"]]
+        pdf.para("\n".join(text), 7)
+        pdf.ln(1.5)
     return pdf.to_bytes()
 
 
