@@ -201,7 +201,12 @@ def evaluate_rules(
             hits = [i for i, s in enumerate(sentences) if any(p.search(s) for p in rule.if_present)]
             if hits:
                 outcomes.append(
-                    RuleOutcome(rule, "DEVIATION", tuple(hits[:5]), f"no {label} clause, but: {rule.title}")
+                    RuleOutcome(
+                        rule,
+                        "DEVIATION",
+                        tuple(hits[:5]),
+                        f"no {label} clause, yet the contract grants {_quote(rule.if_present, sentences[hits[0]])}",
+                    )
                 )
             else:
                 not_applicable.append(rule)
@@ -213,9 +218,8 @@ def evaluate_rules(
                 not_applicable.append(rule)
             continue
         if rule.kind == "review":
-            outcomes.append(
-                RuleOutcome(rule, "UNCLEAR", tuple(trigger[:5]), f"{len(trigger)} sentence(s) on {label}; review")
-            )
+            why = f"{len(trigger)} sentence(s) on {label}; no union standard in the reference, review"
+            outcomes.append(RuleOutcome(rule, "UNCLEAR", tuple(trigger[:5]), why))
             continue
         if rule.kind == "forbid":
             scope = trigger
@@ -235,16 +239,23 @@ def evaluate_rules(
         if rule.kind == "forbid":
             if deviations:
                 outcomes.append(
-                    RuleOutcome(rule, "DEVIATION", tuple(deviations[:5]), "found in the " + label + " terms")
+                    RuleOutcome(
+                        rule,
+                        "DEVIATION",
+                        tuple(deviations[:5]),
+                        f"the {label} terms say {_quote(rule.deviate, sentences[deviations[0]])}",
+                    )
                 )
             else:
                 outcomes.append(RuleOutcome(rule, "MATCH", tuple(trigger[:3]), "nothing contrary found"))
             continue
         matches = [i for i in scope if any(p.search(sentences[i]) for p in rule.match)]
         if deviations and (rule.precedence == "deviate" or not matches):
-            outcomes.append(RuleOutcome(rule, "DEVIATION", tuple(deviations[:5]), "contrary language found"))
+            why = f"contrary language: {_quote(rule.deviate, sentences[deviations[0]])}"
+            outcomes.append(RuleOutcome(rule, "DEVIATION", tuple(deviations[:5]), why))
         elif matches:
-            outcomes.append(RuleOutcome(rule, "MATCH", tuple(matches[:3]), "the standard's language is present"))
+            why = f"the standard's language is present: {_quote(rule.match, sentences[matches[0]])}"
+            outcomes.append(RuleOutcome(rule, "MATCH", tuple(matches[:3]), why))
         else:
             why = {
                 "MISSING": "the protection is absent from the " + label + " terms",
@@ -254,6 +265,16 @@ def evaluate_rules(
             }[rule.otherwise]
             outcomes.append(RuleOutcome(rule, rule.otherwise, tuple(trigger[:3]), why))
     return outcomes, not_applicable
+
+
+def _quote(patterns: Sequence[re.Pattern[str]], sentence: str) -> str:
+    """The words of a sentence that a rule's pattern matched, quoted (clipped to a readable length)."""
+    for p in patterns:
+        m = p.search(sentence)
+        if m:
+            words = m.group(0)
+            return "“" + (words if len(words) <= 90 else words[:87] + "…") + "”"
+    return ""
 
 
 def _neighbourhood(indices: Sequence[int], clause_of: Sequence[int], n: int, width: int = 2) -> list[int]:

@@ -11,8 +11,11 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 IOU_THRESH = 0.5
-THRESHOLDS: list[float] = [0.99 - 0.01 * i for i in range(99)] + [0.001, 0.0]
+# The same floats as evaluate.py: np.arange(0.99, 0, -0.01), then 0.001 and 0.
+THRESHOLDS: list[float] = [float(x) for x in np.arange(0.99, 0, -0.01)] + [0.001, 0.0]
 
 
 def _words(text: str) -> frozenset[str]:
@@ -70,23 +73,25 @@ def score(
         ]
         n_gold += len(answers)
         prepared.append((answers, preds, match))
+    # A gold span is found at threshold t when its best-scoring matching prediction is above t; a prediction
+    # that matches no gold span is a false positive whenever it is above t. This is evaluate.py's counting,
+    # computed once per question instead of once per threshold.
+    gold_best: list[float] = []
+    false_probs: list[float] = []
+    for _answers, preds, match in prepared:
+        for row in match:
+            gold_best.append(max((p for (_, p), m in zip(preds, row, strict=True) if m), default=-math.inf))
+        for j, (_, p) in enumerate(preds):
+            if not any(row[j] for row in match):
+                false_probs.append(p)
+    best = np.sort(np.asarray(gold_best, dtype=np.float64))
+    false = np.sort(np.asarray(false_probs, dtype=np.float64))
     precisions: list[float] = [1.0]
     recalls: list[float] = [0.0]
     for conf in THRESHOLDS:
-        tp = fp = fn = 0
-        for answers, preds, match in prepared:
-            live = [p > conf for _, p in preds]
-            if not answers:
-                fp += sum(live)
-                continue
-            for row in match:
-                if any(m and lv for m, lv in zip(row, live, strict=True)):
-                    tp += 1
-                else:
-                    fn += 1
-            for j, lv in enumerate(live):
-                if lv and not any(row[j] for row in match):
-                    fp += 1
+        tp = int(len(best) - np.searchsorted(best, conf, side="right"))
+        fp = int(len(false) - np.searchsorted(false, conf, side="right"))
+        fn = n_gold - tp
         precisions.append(tp / (tp + fp) if tp + fp else math.nan)
         recalls.append(tp / (tp + fn) if tp + fn else math.nan)
     return Scores(_aupr(precisions, recalls), _p_at(precisions, recalls, 0.8), _p_at(precisions, recalls, 0.9), n_gold)
