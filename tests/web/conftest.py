@@ -78,8 +78,21 @@ def build_union(root: Path, database_url: str) -> Union:
     return Union(settings, ranked[0], ranked[1])
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cheap_hashes() -> Iterator[None]:
+    """argon2id with small parameters: the tests sign in hundreds of times (production keeps the defaults)."""
+    from argon2 import PasswordHasher
+
+    from greenroom.accounts import passwords
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1))
+        yield
+
+
 @pytest.fixture(scope="session", params=_backends())
-def union(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Union]:
+def union(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+          cheap_hashes: None) -> Iterator[Union]:
     """The union on SQLite, and on PostgreSQL (own schema) when GREENROOM_TEST_DATABASE_URL is set."""
     root = tmp_path_factory.mktemp(f"web-{request.param}")
     if request.param == "sqlite":
