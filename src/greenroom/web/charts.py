@@ -20,21 +20,33 @@ def _money_tick(cents: int) -> str:
     return f"${dollars:.0f}"
 
 
+def nice_step(peak: int, ticks: int = 4) -> int:
+    """A round step (1, 2, 2.5 or 5 times a power of ten, at least 1) giving about `ticks` gridlines to the peak."""
+    raw = max(peak, 1) / ticks
+    power = 10 ** (len(str(int(raw))) - 1)
+    for m in (1, 2, 2.5, 5, 10):
+        if m * power >= raw:
+            return max(1, int(m * power))
+    return max(1, 10 * power)
+
+
 def owed_paid_chart(points: Sequence[tuple[str, int, int | None]], title: str = "Owed and paid by quarter") -> str:
     """Grouped bars per period: owed, and paid when known (None = not audited)."""
     if not points:
         return ""
     width, height, left, bottom, top = 640, 260, 60, 40, 28
     plot_w, plot_h = width - left - 10, height - bottom - top
-    peak = max(max(o, p or 0) for _, o, p in points) or 1
+    step = nice_step(max(max(o, p or 0) for _, o, p in points))
+    lines = -(-max(max(o, p or 0) for _, o, p in points) // step) or 1
+    peak = step * lines
     slot = plot_w / len(points)
     bar = max(2.0, slot * 0.38)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
              f'class="chart" aria-label="{escape(title)}"><title>{escape(title)}</title>',
              f'<text x="{left}" y="16" class="chart-title">{escape(title)}</text>']
-    for i in range(5):
-        value = peak * i // 4
-        y = top + plot_h - plot_h * i / 4
+    for i in range(lines + 1):
+        value = step * i
+        y = top + plot_h - plot_h * i / lines
         parts.append(f'<line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>'
                      f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="tick">{_money_tick(value)}</text>')
     every = max(1, len(points) // 8)

@@ -24,7 +24,7 @@ def serve_command(
 ) -> None:
     """Serve the staff console and the member portal (and the JSON API with docs at /api/docs)."""
     from greenroom.web.app import create_app
-    from greenroom.web.demo import DemoNotReady, demo_logins, demo_settings, print_logins
+    from greenroom.web.demo import DemoNotReady, demo_logins, demo_settings, print_logins, seed_consents
 
     settings = settings_from(ctx)
     loopback = host in ("127.0.0.1", "localhost", "::1")
@@ -35,7 +35,7 @@ def serve_command(
     if demo:
         try:
             settings = demo_settings(settings, console)
-            logins = demo_logins(settings)
+            logins = demo_logins(settings, seed_consents(settings, console))
         except DemoNotReady as exc:
             raise fail(str(exc)) from None
         except duckdb.IOException:

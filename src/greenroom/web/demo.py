@@ -76,8 +76,25 @@ def demo_settings(settings: Settings, console: Console) -> Settings:
     raise DemoNotReady("the demo's audit did not record a run; see the messages above")
 
 
-def _demo_members(settings: Settings) -> list[tuple[str, str]]:
-    """Performers with many lines and at least one finding (so the portal has something to show)."""
+def seed_consents(settings: Settings, console: Console) -> set[str]:
+    """Record the consent registry's demo (once) and return the performers it holds."""
+    try:
+        from greenroom.consent import ConsentError, seed_demo
+        from greenroom.consent.models import Performer
+    except ImportError:
+        return set()
+    try:
+        with console.status("recording the consent registry's demo"):
+            seed_demo(settings, 7)
+        console.print("Recorded demo replicas, consents, notices and uses in the consent registry.")
+    except ConsentError:
+        pass  # recorded by an earlier start
+    with session_factory(settings)() as s:
+        return set(s.scalars(select(Performer.performer_id)))
+
+
+def _demo_members(settings: Settings, consented: set[str] | None = None) -> list[tuple[str, str]]:
+    """Performers with many lines and at least one finding, those in the consent registry first."""
     sessions = session_factory(settings)
     with sessions() as s:
         flagged = set(s.scalars(select(Finding.performer_id).distinct()))
@@ -89,7 +106,9 @@ def _demo_members(settings: Settings) -> list[tuple[str, str]]:
         linked = set(s.scalars(select(User.performer_id).where(User.performer_id.is_not(None))))
     # A performer already linked to another account (say, invited for real) is left alone.
     ranked = [(str(p), str(n)) for p, n in rows if p not in linked or _demo_user(settings, str(p))]
-    chosen = [r for r in ranked if r[0] in flagged][:MEMBERS]
+    consented = consented or set()
+    chosen = ([r for r in ranked if r[0] in flagged and r[0] in consented]
+              + [r for r in ranked if r[0] in flagged and r[0] not in consented])[:MEMBERS]
     return chosen + [r for r in ranked if r not in chosen][:MEMBERS - len(chosen)]
 
 
@@ -114,10 +133,10 @@ def _ensure(settings: Settings, username: str, role: Role, name: str, performer_
     return Login(username, password, role.value, performer_id, name)
 
 
-def demo_logins(settings: Settings) -> list[Login]:
+def demo_logins(settings: Settings, consented: set[str] | None = None) -> list[Login]:
     """Create (or refresh the passwords of) the demo staff and member accounts."""
     logins = [_ensure(settings, u, r, n, None) for u, r, n in STAFF]
-    for pid, name in _demo_members(settings):
+    for pid, name in _demo_members(settings, consented):
         logins.append(_ensure(settings, pid.lower(), Role.member, name, pid))
     return logins
 
