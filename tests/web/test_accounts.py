@@ -182,3 +182,16 @@ def test_migration_creates_and_drops_the_tables(settings: Settings) -> None:
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "head")
     assert names <= set(inspect(engine).get_table_names())
+
+
+def test_models_match_the_migrated_schema(settings: Settings) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    import greenroom.accounts.models  # noqa: F401  (registers the accounts tables)
+    from greenroom.store.db import Base
+
+    session_factory(settings)
+    with get_engine(settings.database_url).connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert [d for d in diff if "accounts_" in repr(d)] == []
