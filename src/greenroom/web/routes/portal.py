@@ -19,6 +19,7 @@ from greenroom.audit.workflow import query_findings
 from greenroom.web import queries
 from greenroom.web.charts import owed_paid_chart
 from greenroom.web.explain import explanation
+from greenroom.web.jsonio import json_response
 from greenroom.web.security import require_member, state
 from greenroom.web.templating import render
 
@@ -111,15 +112,15 @@ def access_page(request: Request, user: User = Depends(require_member)) -> Respo
 @router.get("/api/me/residuals")
 def api_residuals(request: Request, by: str = "title", title: str | None = None, market: str | None = None,
                   quarter: str | None = None, page: int = Query(1, ge=1),
-                  user: User = Depends(require_member)) -> dict[str, Any]:
+                  user: User = Depends(require_member)) -> Response:
     """My residuals grouped by title, market or quarter (by=), filtered, with one page of lines."""
-    return my_residuals(request, user, by, title, market, quarter, page)
+    return json_response(my_residuals(request, user, by, title, market, quarter, page))
 
 
 @router.get("/api/me/residuals/{line_id}")
-def api_line(request: Request, line_id: str, user: User = Depends(require_member)) -> dict[str, Any]:
+def api_line(request: Request, line_id: str, user: User = Depends(require_member)) -> Response:
     """One of my lines with its explanation."""
-    return _my_line(request, user, line_id)
+    return json_response(_my_line(request, user, line_id))
 
 
 @router.get("/api/me/statement")
@@ -165,7 +166,7 @@ def export_data(request: Request, user: User) -> dict[str, Any]:
 @router.get("/api/me/export")
 def api_export(request: Request, user: User = Depends(require_member)) -> Response:
     """All my data as one JSON file."""
-    body = json.dumps(export_data(request, user), default=str, indent=1)
+    body = json.dumps(export_data(request, user), default=str, indent=1)  # a file to keep: indented
     return Response(body, media_type="application/json",
                     headers={"Content-Disposition": f'attachment; filename="greenroom-{_pid(user)}.json"'})
 

@@ -12,6 +12,7 @@ from greenroom.accounts.models import User
 from greenroom.accounts.roles import Permission
 from greenroom.web import queries
 from greenroom.web.explain import explanation
+from greenroom.web.jsonio import json_response
 from greenroom.web.security import audit_read, require, state
 from greenroom.web.templating import render
 
@@ -70,9 +71,9 @@ def line_page(request: Request, line_id: str, user: User = Depends(require(Permi
 @router.get("/api/residuals")
 def api_search(request: Request, performer: str | None = None, title: str | None = None, market: str | None = None,
                component: str | None = None, quarter: str | None = None, q: str | None = None,
-               page: int = Query(1, ge=1), user: User = Depends(require(Permission.residuals))) -> dict[str, Any]:
+               page: int = Query(1, ge=1), user: User = Depends(require(Permission.residuals))) -> Response:
     """Search residual lines by performer, title, market, component, quarter (2024-Q3) or text."""
-    return search(request, user, performer, title, market, component, quarter, q, page)
+    return json_response(search(request, user, performer, title, market, component, quarter, q, page))
 
 
 @router.get("/api/residuals/{line_id}")
