@@ -59,6 +59,11 @@ def run_case(case: Mapping[str, Any], file: str = "") -> CaseResult:
     name = str(case["name"])
     if "interest" in case:
         return _run_interest_case(case, file)
+    if "ai_compensation" in case:
+        # Imported here: the consent cases build on this module's CaseResult.
+        from greenroom.consent.cases import run_case as run_ai_case
+
+        return run_ai_case(case, file)
     problems: list[str] = []
     titles = case.get("titles") or ([case["title"]] if "title" in case else [])
     engagements, exhibitions = case.get("engagements", []), case.get("exhibitions", [])
