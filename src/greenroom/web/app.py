@@ -6,6 +6,7 @@ import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import duckdb
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -14,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from greenroom.accounts.service import secret_key
 from greenroom.config import Settings
 from greenroom.store.db import session_factory
-from greenroom.web.analytics import AnalyticsBusy, SharedAnalytics
+from greenroom.web.analytics import BUSY_MESSAGE, AnalyticsBusy, SharedAnalytics
 from greenroom.web.security import AppState, CsrfFailed, Forbidden, LoginRequired, WebConfig, csrf_protect
 from greenroom.web.templating import STATIC_DIR, render
 
@@ -80,6 +81,13 @@ def create_app(settings: Settings, config: WebConfig | None = None) -> FastAPI:
         if _wants_json(request):
             return JSONResponse({"detail": str(exc)}, status_code=503, headers={"Retry-After": "30"})
         return render(request, "error.html", 503, title="Busy", detail=str(exc))
+
+    @app.exception_handler(duckdb.IOException)
+    async def locked(request: Request, exc: duckdb.IOException) -> Response:
+        # Domain code (a load, an audit report) opening the file while another process holds it.
+        if "lock" not in str(exc).lower():
+            raise exc
+        return await busy(request, AnalyticsBusy(BUSY_MESSAGE))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
