@@ -128,6 +128,7 @@ body{font-family:system-ui,sans-serif;margin:0;display:flex;height:100vh;color:#
 mark{background:#e8f0fe;padding:0 1px}
 mark.u{background:#fff1c1}
 mark.flag{background:#ffd6d6;outline:1px solid #d33}
+mark.unclear{background:#fff1c1;outline:1px dashed #ef6c00}
 .page{display:block;color:#888;font:12px system-ui;border-top:1px dashed #bbb;margin:1rem 0 .5rem}
 .badge{display:inline-block;font:600 11px system-ui;padding:1px 6px;border-radius:8px;color:#fff}
 .DEVIATION{background:#c62828}.MISSING{background:#ef6c00}.UNCLEAR{background:#6d6d6d}.MATCH{background:#2e7d32}
@@ -155,8 +156,10 @@ def render_html(report: ReviewReport) -> str:
     for i, f in enumerate(report.findings):
         if f.status == "MATCH":
             continue
+        # Red for deviations and missing protections, an outline for open questions, plain for information.
+        css = "flag" if f.status in ("DEVIATION", "MISSING") else ("unclear" if f.severity != "info" else "u")
         for j, ev in enumerate(f.evidence):
-            marks.append((ev.start, ev.end, "flag", f"{f.status}: {f.title}", f"f-{i}-{j}"))
+            marks.append((ev.start, ev.end, css, f"{f.status}: {f.title}", f"f-{i}-{j}"))
     anchors: dict[int, list[str]] = {}
     for c in report.clauses:
         anchors.setdefault(c.start, []).append(f"c-{c.index}")
@@ -175,9 +178,8 @@ def render_html(report: ReviewReport) -> str:
         covering = [m for m in marks if m[0] <= a and m[1] >= b]
         chunk = html.escape(text[a:b])
         if covering:
-            css = (
-                "flag" if any(m[2] == "flag" for m in covering) else ("u" if all(m[2] == "u" for m in covering) else "")
-            )
+            kinds = {m[2] for m in covering}
+            css = next((k for k in ("flag", "unclear") if k in kinds), "u" if kinds == {"u"} else "")
             title = html.escape("; ".join(dict.fromkeys(m[3] for m in covering)))
             out.append(f'<mark class="{css}" title="{title}">{chunk}</mark>')
         else:
