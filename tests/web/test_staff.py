@@ -162,3 +162,15 @@ def test_admin_form_creates_an_account(as_admin: TestClient) -> None:
     assert r.status_code == 200 and "created formba" in r.text
     sign_in(as_admin, "formba")
     assert as_admin.get("/api/me").json()["role"] == "business_affairs"
+
+
+def test_reading_quarantined_engagements_is_logged(union: Union, app_config: WebConfig,
+                                                   as_auditor: TestClient) -> None:
+    rows = ("engagement_id,performer_id,title_id,category,days_worked,weeks_worked,tac_cents\n"
+            "EQ1,PQUAR1,TWEB1,stuntman,1,0,100000\n")
+    code, result = _upload(as_auditor, "engagements-web.csv", rows.encode())
+    assert code == 200 and result["quarantined"] == 1, result
+    assert as_auditor.get("/api/ingest/quarantine", params={"load": result["load_id"]}).json()["total"] == 1
+    with signed_in_as(union, app_config, "admin") as admin:
+        log = admin.get("/api/admin/access-log", params={"performer": "PQUAR1"}).json()
+        assert [e["staff"] for e in log] == ["auditor"] and "quarantined engagement rows" in log[0]["what"]

@@ -22,7 +22,7 @@ from greenroom.ingest.export import default_output, export_quarantine
 from greenroom.ingest.loader import KIND_ORDER, LoadResult, load_files
 from greenroom.ingest.registry import count_quarantine, get_load, list_loads, query_quarantine
 from greenroom.residuals.engine import compute
-from greenroom.web.security import require, state
+from greenroom.web.security import audit_read, require, state
 from greenroom.web.templating import render
 
 router = APIRouter(tags=["ingest"])
@@ -125,7 +125,17 @@ def upload_form(request: Request, file: Annotated[UploadFile, File()], kind: Ann
     return render(request, "staff/load_result.html", result=result)
 
 
-def _quarantine(request: Request, load: int | None, kind: str | None, status: str, limit: int
+def _performers(records: list[Any]) -> dict[str, int]:
+    """Performer ids in quarantined engagement rows (their pay is member data: reading it is logged)."""
+    out: dict[str, int] = {}
+    for r in records:
+        pid = (r.original or {}).get("performer_id") if r.kind == "engagements" else None
+        if pid:
+            out[str(pid)] = out.get(str(pid), 0) + 1
+    return out
+
+
+def _quarantine(request: Request, user: User, load: int | None, kind: str | None, status: str, limit: int
                 ) -> tuple[list[dict[str, Any]], int]:
     if status not in STATUSES:
         raise HTTPException(400, f"status must be one of {', '.join(STATUSES)}")
@@ -134,6 +144,7 @@ def _quarantine(request: Request, load: int | None, kind: str | None, status: st
     sessions = state(request).sessions
     wanted = None if status == "all" else status
     records = query_quarantine(sessions, load, kind or None, wanted, limit)
+    audit_read(request, user, _performers(records), f"quarantined engagement rows ({request.url.query or 'all'})")
     rows = [{"id": r.id, "load_id": r.load_id, "kind": r.kind, "file_name": r.file_name, "row_number": r.row_number,
              "column": r.column_name, "value": r.value, "reason": r.reason, "problems": r.problems,
              "status": r.status, "resolved_by_load_id": r.resolved_by_load_id} for r in records]
@@ -144,7 +155,7 @@ def _quarantine(request: Request, load: int | None, kind: str | None, status: st
 def quarantine_page(request: Request, load: int | None = None, kind: str | None = None, status: str = "open",
                     user: User = Depends(require(Permission.ingest))) -> Response:
     """Quarantined rows: file, row, column, value and why; export to fix, then upload the fixed file."""
-    rows, total = _quarantine(request, load, kind or None, status, 500)
+    rows, total = _quarantine(request, user, load, kind or None, status, 500)
     return render(request, "staff/quarantine.html", rows=rows, total=total, load=load, kind=kind, status=status,
                   kinds=KIND_ORDER, statuses=STATUSES)
 
@@ -164,7 +175,7 @@ def api_quarantine(request: Request, load: int | None = None, kind: str | None =
                    limit: int = Query(500, ge=1, le=10_000),
                    user: User = Depends(require(Permission.ingest))) -> dict[str, Any]:
     """Quarantined rows (filter by load, kind, status) and how many match in all."""
-    rows, total = _quarantine(request, load, kind, status, limit)
+    rows, total = _quarantine(request, user, load, kind, status, limit)
     return {"total": total, "rows": rows}
 
 
@@ -182,6 +193,8 @@ def export(request: Request, load: int | None = None, kind: str | None = None,
     try:
         moved, _, _ = export_quarantine(st.settings, tmp / default_output(kind or "rows", load).name, load,
                                         kind or None)
+        audit_read(request, user, _performers(query_quarantine(st.sessions, load, kind or None)),
+                   "quarantined engagement rows exported")
     except IngestRefused as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise HTTPException(404, str(exc)) from None
