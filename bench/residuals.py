@@ -206,6 +206,9 @@ def run_engine(inp: Path, out: Path, work: Path) -> dict[str, Any]:
 
     result = compute(timed, [load_pack()], formulas, progress)  # type: ignore[arg-type]
     mark = time.perf_counter()
+    # Both variants write their Parquet without keeping row order (nothing reads the order; the
+    # check is order-independent): it lets DuckDB write in parallel, about a quarter less CPU.
+    con.execute("SET preserve_insertion_order = false")
     con.execute(f"COPY residual_lines TO '{out}' (FORMAT parquet)")
     steps.append(("COPY residual_lines to Parquet", time.perf_counter() - mark))
     con.close()
@@ -382,6 +385,7 @@ def run_sql(inp: Path, out: Path, work: Path) -> dict[str, Any]:
     started = time.perf_counter()
     con = _connect(work / "sql.duckdb")
     con.execute(SQL_MACROS)
+    con.execute("SET preserve_insertion_order = false")  # as the engine variant's Parquet output
     query = SQL_QUERY.format(**{k: inp / f"{k}.parquet" for k in KINDS})
     lines = int(con.execute(f"COPY ({query}) TO '{out}' (FORMAT parquet)").fetchone()[0])  # type: ignore[index]
     con.close()
