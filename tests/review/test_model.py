@@ -109,3 +109,19 @@ def test_shipped_model_has_metadata_and_attribution() -> None:
     assert "The Atticus Project" in (MODEL_DIR / "NOTICE").read_text(encoding="utf-8")
     size = sum(p.stat().st_size for p in MODEL_DIR.iterdir())
     assert size < 8_000_000
+
+
+def test_eval_leaves_out_the_models_training_contracts(tmp_path: Path) -> None:
+    runner = CliRunner()
+    out = tmp_path / "model"
+    res = runner.invoke(
+        app, ["review", "train", "--cuad", str(TINY), "--out", str(out), "--folds", "0", "--limit", "4"]
+    )
+    assert res.exit_code == 0, res.output
+    assert len(json.loads((out / "clause_model.json").read_text())["training_titles"]) == 4
+    scores = tmp_path / "held-out.json"
+    res = runner.invoke(app, ["review", "eval", "--cuad", str(TINY), "--model", str(out), "--json", str(scores)])
+    assert res.exit_code == 0, res.output
+    assert "left out 4 contracts" in " ".join(res.output.split())
+    held_out = json.loads(scores.read_text())
+    assert held_out["per_category"]["Governing Law"]["n_gold"] == 2

@@ -6,10 +6,12 @@ import json
 import re
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from greenroom.cli import app
-from greenroom.review import render_html, review_document, to_json
+from greenroom.review import render_html, review_document, review_text, to_json
 
 from .conftest import make_docx, make_pdf
 
@@ -100,3 +102,35 @@ def test_cli_review_of_a_bad_file_is_a_clear_error(tmp_path: Path) -> None:
     res = CliRunner().invoke(app, ["review", str(bad), "--out", str(tmp_path)])
     assert res.exit_code == 1
     assert "broken.pdf" in res.output and "Traceback" not in res.output
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "1. Digital Replica.",
+                "Performer hereby consents to the creation of a digital replica.",
+                "in any media now known or hereafter devised",
+                "Talent waives all residuals.",
+                "ARTICLE IV",
+                "(a)",
+                "Producer shall pay $1,000 on March 3, 2026.",
+                "\n\n",
+                "   ",
+                ";",
+                "Inc.",
+                "é—“”",
+            ]
+        ),
+        max_size=40,
+    )
+)
+def test_review_text_never_crashes(parts: list[str]) -> None:
+    report = review_text(" ".join(parts), "random.txt")
+    for f in report.findings:
+        assert f.status in ("MATCH", "DEVIATION", "MISSING", "UNCLEAR")
+        for e in f.evidence:
+            assert report.text[e.start : e.end] == e.text
+    json.loads(to_json(report))
+    render_html(report)

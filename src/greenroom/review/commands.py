@@ -119,6 +119,9 @@ def evaluate(
     ] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the scores as JSON here.")] = None,
     limit: Annotated[int | None, typer.Option(help="Use only the first N contracts.")] = None,
+    include_training: Annotated[
+        bool, typer.Option(help="Keep contracts the shipped model was trained on (left out by default).")
+    ] = False,
 ) -> None:
     """Score clause labels on a CUAD-layout folder exactly as CUAD's evaluate.py does; print the table."""
     import time
@@ -150,9 +153,17 @@ def evaluate(
             model = load_model(model_dir)
         except ModelMissingError as exc:
             raise fail(str(exc)) from None
-        if model.meta.get("data_sha256") == data_hash(contracts):
+        seen = set(model.meta.get("training_titles") or ())
+        overlap = [c for c in contracts if c.title in seen]
+        if model.meta.get("data_sha256") == data_hash(contracts) or (overlap and len(overlap) == len(contracts)):
             console.print(
                 "[yellow]warning:[/] these are the model's own training contracts; use --cv for honest scores"
+            )
+        elif overlap and not include_training:
+            contracts = [c for c in contracts if c.title not in seen]
+            console.print(
+                f"left out {len(overlap)} contracts the model was trained on; scoring the other {len(contracts)} "
+                "(--include-training to keep them)"
             )
         preds: dict[str, list[tuple[str, float]]] = {}
         for c in contracts:

@@ -192,6 +192,8 @@ def train_model(
         {
             "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "n_contracts": len(contracts),
+            # Titles let `review eval` leave the model's own training contracts out of a held-out score.
+            "training_titles": sorted(c.title for c in contracts),
             "n_candidates": int(sum(len(pr.seg.candidates) for pr in prepared)),
             "n_features": len(model.vocab),
             "data_sha256": data_hash(list(contracts)),
