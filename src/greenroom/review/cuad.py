@@ -30,10 +30,9 @@ class CuadContract:
 
 def _key(name: str) -> str:
     """A loose file-name key: Unicode-normalised, no extension, punctuation folded (CUAD's names disagree)."""
-    stem = unicodedata.normalize("NFKC", name)
-    for ext in (".pdf", ".PDF", ".txt"):
-        if stem.endswith(ext):
-            stem = stem[: -len(ext)]
+    stem = unicodedata.normalize("NFKC", name).strip(" '.-")
+    if stem.lower().endswith((".pdf", ".txt")):
+        stem = stem[:-4]
     return "".join(ch for ch in stem.lower() if ch.isalnum())
 
 
