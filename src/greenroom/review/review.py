@@ -34,10 +34,17 @@ def review_document(
     return review_extracted(extracted, Path(path).name, model=model, playbook=playbook, threshold=threshold, t0=t0)
 
 
-def review_text(text: str, name: str = "contract.txt", **kwargs: object) -> ReviewReport:
+def review_text(
+    text: str,
+    name: str = "contract.txt",
+    *,
+    model: ClauseModel | None = None,
+    playbook: Playbook | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> ReviewReport:
     """Review contract text already in memory (one page)."""
     extracted = ExtractedText(text, [Page(1, 0, len(text))], "text")
-    return review_extracted(extracted, name, **kwargs)  # type: ignore[arg-type]
+    return review_extracted(extracted, name, model=model, playbook=playbook, threshold=threshold)
 
 
 def review_extracted(
@@ -81,7 +88,8 @@ def review_extracted(
     sent_texts = [re.sub(r"\s+", " ", text[s.start : s.end]) for s in sentences]
     # Rules look around a sentence within its top-level section ("4" holds 4.1, 4.2 ...).
     top = {c.index: (c.number.split(".")[0] if c.number else f"#{c.index}") for c in seg.clauses}
-    clause_of = [hash(top[s.clause]) for s in sentences]
+    section_ids = {key: i for i, key in enumerate(dict.fromkeys(top.values()))}
+    clause_of = [section_ids[top[s.clause]] for s in sentences]
     cuad_hits: dict[str, set[int]] = {}
     starts = np.array([s.start for s in sentences], dtype=np.int64)
     ends = np.array([s.end for s in sentences], dtype=np.int64)

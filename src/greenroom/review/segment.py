@@ -307,7 +307,7 @@ def segment(text: str) -> Segmentation:
                         s2, e2 = s2 + q.start(1), s2 + q.end(1)
                 candidates.append(Candidate(s2, e2, "party", ci))
     clauses.append(Clause(len(clauses), clause_start, n, number, heading))
-    # Sentences of the leading text before the first section belong to clause 0.
+    # A span can be produced twice (a one-sentence block is also its own title); keep the first kind.
     seen: set[tuple[int, int]] = set()
     unique: list[Candidate] = []
     for c in candidates:
