@@ -143,3 +143,25 @@ def test_text_in_a_legacy_encoding_is_decoded(tmp_path: Path) -> None:
     path.write_bytes("Clause 1. The Performer's café scene is paid at scale. Résumé attached.".encode("cp1252"))
     ex = extract_text(path)
     assert "café" in ex.text and ex.warnings
+
+
+def test_docx_moved_text_is_read_once_at_its_new_place(tmp_path: Path) -> None:
+    from docx import Document
+    from docx.oxml import OxmlElement
+
+    def moved(tag: str) -> object:
+        box, run, t = OxmlElement(tag), OxmlElement("w:r"), OxmlElement("w:t")
+        t.text = "residuals are waived"
+        run.append(t)
+        box.append(run)
+        return box
+
+    doc = Document()
+    doc.add_paragraph("First clause. ")._p.append(moved("w:moveFrom"))
+    doc.add_paragraph("Second clause: ")._p.append(moved("w:moveTo"))
+    path = tmp_path / "moved.docx"
+    doc.save(str(path))
+    ex = extract_text(path)
+    assert ex.text.count("residuals are waived") == 1
+    assert ex.text.index("residuals are waived") > ex.text.index("Second clause")
+    assert "1 moves" in ex.warnings[0]

@@ -143,6 +143,9 @@ def _docx_paragraph_text(par: object, counts: dict[str, int]) -> tuple[str, int]
     for el in par.iter():  # type: ignore[attr-defined]
         tag = el.tag
         if tag == f"{_W}t":
+            run = el.getparent()
+            if run is not None and run.getparent() is not None and run.getparent().tag == f"{_W}moveFrom":
+                continue  # the old place of moved text; it is read at its new place (w:moveTo)
             pieces.append(el.text or "")
         elif tag == f"{_W}tab":
             pieces.append("\t")
@@ -156,6 +159,8 @@ def _docx_paragraph_text(par: object, counts: dict[str, int]) -> tuple[str, int]
             counts["ins"] += 1
         elif tag == f"{_W}del":
             counts["del"] += 1
+        elif tag == f"{_W}moveFrom":
+            counts["move"] += 1
         # w:delText (deleted text) is deliberately not collected: the review reads the accepted version.
     return "".join(pieces), breaks
 
@@ -178,7 +183,7 @@ def _extract_docx(path: Path, data: bytes, max_pages: int, max_chars: int) -> Ex
     body = root.find(f"{_W}body")
     if body is None:
         raise ReviewInputError(f"{path.name}: the DOCX has no document body")
-    counts = {"ins": 0, "del": 0}
+    counts = {"ins": 0, "del": 0, "move": 0}
     page_texts: list[list[str]] = [[]]
     for par in body.iter(f"{_W}p"):
         text, breaks = _docx_paragraph_text(par, counts)
@@ -187,9 +192,10 @@ def _extract_docx(path: Path, data: bytes, max_pages: int, max_chars: int) -> Ex
             page_texts.append([])
     warnings: list[str] = []
     skipped: list[str] = []
-    if counts["ins"] or counts["del"]:
+    if counts["ins"] or counts["del"] or counts["move"]:
+        moves = f", {counts['move']} moves" if counts["move"] else ""
         warnings.append(
-            f"the document has tracked changes ({counts['ins']} insertions, {counts['del']} deletions); "
+            f"the document has tracked changes ({counts['ins']} insertions, {counts['del']} deletions{moves}); "
             "it was reviewed as if all changes were accepted"
         )
     texts = [(i + 1, "\n".join(lines)) for i, lines in enumerate(page_texts)]
