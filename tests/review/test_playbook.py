@@ -129,3 +129,13 @@ def test_bad_regular_expression_is_named(tmp_path: Path) -> None:
     )
     with pytest.raises(PlaybookError, match=r"categories.x.patterns: bad regular expression"):
         load_playbook(bad)
+
+
+def test_short_notice_transfer_post_mortem_synthetic_and_alteration(fixtures: Path) -> None:
+    s = _statuses(fixtures / "synthetic_alteration.txt")
+    assert s["replica-creation-notice"] == "DEVIATION"  # 24 hours, not 48
+    assert s["replica-transfer-and-strike"] == "DEVIATION"  # freely assignable replica
+    assert s["replica-post-mortem"] == "DEVIATION"  # use after death, no estate consent
+    assert s["synthetic-performer-notice"] == "DEVIATION"  # no notice to the union
+    assert s["digital-alteration-consent"] == "DEVIATION"  # any alteration without approval
+    assert s["replica-consent-separate"] == "DEVIATION"  # no consent language at all
