@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from tests.web.conftest import Union, signed_in_as
 
-PUBLIC = {"/", "/login", "/logout", "/invite/{token}", "/healthz"}
+PUBLIC = {"/", "/login", "/logout", "/invite/{token}", "/healthz", "/api/docs"}
 MEMBER_ONLY = re.compile(r"^(/me\b|/api/me/)")
 EVERYONE = {"/account", "/account/password", "/api/me"}
 FILL = {"line_id": "L0000000000000000", "finding_id": "1", "performer_id": "P00001", "user_id": "1",
@@ -87,3 +87,13 @@ def test_business_affairs_reach_only_their_areas(union: Union, app_config: objec
             assert c.get(path).status_code == 403, path
         assert c.get("/staff/members").status_code == 200
         assert c.get("/staff").status_code == 200
+
+
+def test_api_docs_are_drawn_on_the_server_from_the_openapi_description(client: TestClient) -> None:
+    schema = client.get("/api/openapi.json").json()
+    page = client.get("/api/docs")
+    assert page.status_code == 200 and "script-src 'self'" in page.headers["content-security-policy"]
+    assert "cdn" not in page.text.lower()
+    for path, methods in schema["paths"].items():
+        for method in methods:
+            assert f"{method.upper()} {path}" in page.text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import duckdb
 from fastapi import Depends, FastAPI, Request
@@ -28,6 +29,20 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
 
 
+def api_operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each operation of an OpenAPI document: method, path, summary, description, parameters, body, tag."""
+    out = []
+    for path, methods in schema.get("paths", {}).items():
+        for method, op in methods.items():
+            body = op.get("requestBody", {}).get("content", {})
+            out.append({"method": method.upper(), "path": path, "summary": op.get("summary", ""),
+                        "description": op.get("description", ""), "tag": (op.get("tags") or [""])[0],
+                        "parameters": [(p["name"], p["in"], p.get("required", False))
+                                       for p in op.get("parameters", [])],
+                        "body": ", ".join(body)})
+    return sorted(out, key=lambda o: (o["tag"], o["path"], o["method"]))
+
+
 def create_app(settings: Settings, config: WebConfig | None = None) -> FastAPI:
     """The web application for one data directory (and its application database)."""
     config = config or WebConfig()
@@ -38,7 +53,7 @@ def create_app(settings: Settings, config: WebConfig | None = None) -> FastAPI:
         yield
         analytics.close()
 
-    app = FastAPI(title="Greenroom", version="0.1.0", lifespan=lifespan, docs_url="/api/docs",
+    app = FastAPI(title="Greenroom", version="0.1.0", lifespan=lifespan, docs_url=None,
                   redoc_url=None, openapi_url="/api/openapi.json", dependencies=[Depends(csrf_protect)],
                   description="Staff console and member portal. Sign in at /login; the API uses the same session "
                               "cookie, and every state-changing call sends the X-CSRF-Token header "
@@ -102,13 +117,17 @@ def create_app(settings: Settings, config: WebConfig | None = None) -> FastAPI:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        if not request.url.path.startswith("/api/docs"):
-            response.headers.setdefault("Content-Security-Policy",
-                                        "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-                                        "script-src 'self'; frame-ancestors 'none'")
+        response.headers.setdefault("Content-Security-Policy",
+                                    "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                                    "script-src 'self'; frame-ancestors 'none'")
         if request.url.path != "/healthz" and not request.url.path.startswith("/static/"):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs(request: Request) -> Response:
+        """The API's operations, drawn from its OpenAPI description on the server (no script from elsewhere)."""
+        return render(request, "api_docs.html", operations=api_operations(app.openapi()))
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
