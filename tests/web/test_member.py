@@ -109,3 +109,17 @@ def test_dashboard_and_pages_render_with_a_chart(as_member: TestClient) -> None:
     for path in ("/me/residuals?by=title", "/me/residuals?by=market", "/me/residuals?by=period", "/me/access-log",
                  "/account"):
         assert as_member.get(path).status_code == 200, path
+
+
+def test_a_line_shows_what_was_paid_on_its_key(union: Union, as_member: TestClient) -> None:
+    line = as_member.get("/api/me/residuals").json()["lines"][0]
+    ex = as_member.get(f"/api/me/residuals/{line['line_id']}").json()
+    with connect(union.settings) as con:
+        row = con.execute("""SELECT sum(owed_cents), sum(paid_cents) FROM ledger_balances WHERE performer_id = ?
+            AND title_id = ? AND market = ? AND period_start = ? AND period_end = ?""",
+                          [union.member, line["title_id"], line["market"], line["period_start"],
+                           line["period_end"]]).fetchone()
+    assert row is not None and row[0] is not None
+    assert (ex["paid"]["owed_cents"], ex["paid"]["paid_cents"]) == (row[0], row[1])
+    assert ex["paid"]["difference_cents"] == row[0] - row[1]
+    assert "What was paid" in as_member.get(f"/me/residuals/{line['line_id']}").text

@@ -177,3 +177,20 @@ def markets(con: duckdb.DuckDBPyConnection) -> list[str]:
     if not has_table(con, "residual_lines"):
         return []
     return [str(r[0]) for r in con.execute("SELECT DISTINCT market FROM residual_lines ORDER BY 1").fetchall()]
+
+
+def paid_for_line(con: duckdb.DuckDBPyConnection, line: dict[str, Any]) -> dict[str, Any] | None:
+    """What the last audit found owed and paid on the line's key (performer, title, market, period), if audited."""
+    if not has_table(con, BALANCES_TABLE):
+        return None
+    row = con.execute(f"""SELECT sum(owed_cents), sum(paid_cents), sum(owed_ph_cents), sum(paid_ph_cents),
+        max(last_paid_date), string_agg(DISTINCT payer, ', ') FROM {BALANCES_TABLE}
+        WHERE performer_id = ? AND title_id = ? AND market = ? AND period_start = ? AND period_end = ?""",
+                      [line["performer_id"], line["title_id"], line["market"], line["period_start"],
+                       line["period_end"]]).fetchone()
+    if row is None or row[0] is None:
+        return None
+    owed, paid, owed_ph, paid_ph, last_paid, payers = row
+    return {"owed_cents": int(owed), "paid_cents": int(paid), "difference_cents": int(owed) - int(paid),
+            "owed_ph_cents": int(owed_ph), "paid_ph_cents": int(paid_ph), "last_paid_date": last_paid,
+            "payer": payers}
