@@ -33,6 +33,7 @@ RESET_TTL = timedelta(days=2)
 ATTEMPT_WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_ACCOUNT = 5
 MAX_FAILURES_PER_IP = 30
+ATTEMPTS_KEPT = timedelta(days=30)
 _USERNAME = re.compile(r"^[A-Za-z0-9._@+-]{2,120}$")
 
 
@@ -209,8 +210,9 @@ def start_session(sessions: sessionmaker[Session], secret: bytes, user: User, ip
                         user_agent=(user_agent or "")[:300] or None)
     with sessions.begin() as s:
         s.add(record)
-        # Old sessions of anyone are cleaned up as new ones start.
+        # Old sessions of anyone, and sign-in attempts long past the rate-limit window, go as new sessions start.
         s.execute(delete(WebSession).where(WebSession.expires_at < now))
+        s.execute(delete(LoginAttempt).where(LoginAttempt.at < now - ATTEMPTS_KEPT))
         s.flush()
         s.expunge(record)
     return token, record
