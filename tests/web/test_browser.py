@@ -171,3 +171,26 @@ def test_auditor_loads_a_file_fixes_the_quarantine_and_works_a_finding(server: s
     expect(page.locator("h1")).to_have_text("Audit reports")
     page.screenshot(path=str(shots / "auditor-7-reports.png"), full_page=True)
     context.close()
+
+
+def test_business_affairs_reviews_a_contract(server: str, browser: object, shots: Path, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    pytest.importorskip("greenroom.review", reason="contract review is not installed")
+    contract = tmp_path / "performer-agreement.txt"
+    contract.write_text("PERFORMER AGREEMENT\n\n1. Term. One year from signing.\n\n2. Digital Replica. Producer may "
+                        "create a digital replica of Performer and use it in any project, in perpetuity, without "
+                        "further consent or payment.\n")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    page = context.new_page()
+    _sign_in(page, server, "business")
+    page.goto(f"{server}/staff/review")
+    page.set_input_files("input[type=file]", str(contract))
+    page.click("main form button[type=submit]")
+    expect(page.locator("h1")).to_contain_text("performer-agreement.txt", timeout=60_000)
+    expect(page.locator("section.card").first).to_contain_text("deviation")
+    page.screenshot(path=str(shots / "business-1-review-flags.png"), full_page=True)
+    page.click("text=Open the annotated contract")
+    expect(page.locator("body")).to_contain_text("Digital Replica")
+    page.screenshot(path=str(shots / "business-2-annotated-contract.png"), full_page=True)
+    context.close()
