@@ -167,7 +167,14 @@ def evaluate(
             )
         preds: dict[str, list[tuple[str, float]]] = {}
         for c in contracts:
-            preds.update(nbest(model, prepare(c, categories), int(DEFAULT_PARAMS["top_k"])))
+            preds.update(
+                nbest(
+                    model,
+                    prepare(c, categories),
+                    int(DEFAULT_PARAMS["top_k"]),
+                    int(DEFAULT_PARAMS["top_k_parties"]),
+                )
+            )
         result = evaluate_nbest(gold_dict(contracts, categories), preds, categories, time.perf_counter() - t0)
         title = f"shipped model on {len(contracts)} contracts"
     scores = eval_to_dict(result)
