@@ -128,16 +128,16 @@ def sync(con: duckdb.DuckDBPyConnection, batch_id: str, kind: str, source_sql: s
             con.execute("INSERT INTO ledger_batches VALUES (?, ?, ?, ?, ?, ?)",
                         [batch_id, kind, now, posted, reversed_, note])
         con.execute("COMMIT")
-        # DuckDB 2.0.0: after a commit adding more than one row group (122,880 rows) here, later scans of
-        # ledger_entries on this same connection returned no rows (an audit of 62k lines found 0 balances)
-        # until a checkpoint. Checkpointing right away keeps the connection's view whole.
-        con.execute("CHECKPOINT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
     finally:
         for t in ("_want", "_live", "_rev", "_new"):
             con.execute(f"DROP TABLE IF EXISTS {t}")
+    # DuckDB 2.0.0: after a commit adding more than one row group (122,880 rows) here, later scans of
+    # ledger_entries on this same connection returned no rows (an audit of 62k lines found 0 balances)
+    # until a checkpoint. Checkpointing once the work tables are gone keeps the connection's view whole.
+    con.execute("CHECKPOINT")
     return PostResult(batch_id, posted, reversed_)
 
 
