@@ -11,6 +11,7 @@ the kind, so it is not stored twice.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import uuid
@@ -129,7 +130,9 @@ def sync(con: duckdb.DuckDBPyConnection, batch_id: str, kind: str, source_sql: s
                         [batch_id, kind, now, posted, reversed_, note])
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        # A failed COMMIT leaves no transaction to roll back; keep the error that says what went wrong.
+        with contextlib.suppress(duckdb.TransactionException):
+            con.execute("ROLLBACK")
         raise
     finally:
         for t in ("_want", "_live", "_rev", "_new"):
