@@ -16,10 +16,6 @@ DAY_SCALE = "minimums.day_performer"
 WEEKLY_SCALE = "minimums.weekly_performer"
 DAY_CATEGORIES = ("day", "three_day", "background")
 UNITS_182 = {"series": 3, "weekly": 2}
-# Every value units_182 can take (the CASE below): the pool split ranks shares without a sort by
-# counting the cast per value (see CAST_182 and SqlContext.pool).
-UNITS_182_VALUES = (1, 2, 3)
-CAST_182 = "cast_units_182"
 
 
 def _round_over_half(a: str, b: str) -> str:
@@ -53,30 +49,6 @@ SELECT e.engagement_id, e.performer_id, e.title_id, e.category, e.days_worked, e
                      ELSE LEAST(50, 5 * {salary_other}) END END AS units_78e
 FROM engagements e JOIN titles t USING (title_id)
 WHERE t.agreement = '{pack.agreement}'
-""")
-    _build_cast_182(con)
-
-
-def _build_cast_182(con: duckdb.DuckDBPyConnection) -> None:
-    """Per entitled engagement: its §18.2 units, the title's total, and for each units value the
-    number of cast members with it (n<u>) and of those with a lower engagement_id (l<u>).
-
-    With these a largest-remainder split ranks every share by arithmetic alone: in a title all
-    shares of one units value have the same remainder, so a share's rank is the count of shares
-    with a larger remainder plus those with an equal one and a lower engagement_id.
-    """
-    title = "PARTITION BY title_id"
-    before = f"{title} ORDER BY engagement_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING"
-    counts = ",\n       ".join(
-        f"CAST(SUM(CASE WHEN units_182 = {u} THEN 1 ELSE 0 END) OVER ({title}) AS BIGINT) AS n{u}, "
-        f"CAST(COALESCE(SUM(CASE WHEN units_182 = {u} THEN 1 ELSE 0 END) OVER ({before}), 0) AS BIGINT) AS l{u}"
-        for u in UNITS_182_VALUES)
-    con.execute(f"""
-CREATE OR REPLACE TEMP TABLE {CAST_182} AS
-SELECT title_id, performer_id, engagement_id, CAST(units_182 AS BIGINT) AS units,
-       CAST(SUM(units_182) OVER ({title}) AS BIGINT) AS total_units,
-       {counts}
-FROM basis WHERE entitled AND units_182 > 0
 """)
 
 

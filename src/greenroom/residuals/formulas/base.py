@@ -12,7 +12,7 @@ from typing import Any
 from greenroom.contracts.params import Pack
 from greenroom.contracts.sql import ref_sql, unverified_sql, value_sql
 from greenroom.money import split_largest_remainder
-from greenroom.residuals.basis import CAST_182, DAY_SCALE, UNITS_182_VALUES, WEEKLY_SCALE
+from greenroom.residuals.basis import DAY_SCALE, WEEKLY_SCALE
 
 # Columns every formula yields, with the default expression used when a formula leaves one out.
 LINE_DEFAULTS: dict[str, str] = {
@@ -102,9 +102,6 @@ class SqlContext:
         pool_cols.update(columns)
         body = ",\n    ".join(f"{expr} AS {name}" for name, expr in pool_cols.items())
         carried = ", ".join(f"p.{name}" for name in pool_cols if name != "pool_cents")
-        where_sql = f" AND ({where})" if where else ""
-        if units == "units_182":
-            return self._pool_182(formula, body, carried, source, where_sql)
         # The split works on narrow rows (ids, units, cents) and joins the wide explanation back
         # once per exhibition, because sorting wide rows per performer dominated the cost.
         return f"""
@@ -113,7 +110,7 @@ WITH pool AS MATERIALIZED (
     {body},
     {self.explain_columns()}
   FROM {source}
-  WHERE {formula.scope_sql()}{where_sql}
+  WHERE {formula.scope_sql()}{f" AND ({where})" if where else ""}
 ),
 cast_units AS (
   SELECT title_id, performer_id, engagement_id, {units} AS units,
@@ -136,34 +133,6 @@ shares AS (
 SELECT s.performer_id, s.engagement_id, {carried}, s.gross_cents, p.pool_cents, s.units, s.total_units,
        p.params, p.unverified
 FROM shares s JOIN pool p ON p.exhibition_id = s.exhibition_id"""
-
-    def _pool_182(self, formula: Formula, body: str, carried: str, source: str, where_sql: str) -> str:
-        """The largest-remainder split by §18.2 units without sorting: the same shares as the
-        windowed split (ROW_NUMBER by remainder, then engagement_id), by counting.
-
-        §18.2 units take only the values UNITS_182_VALUES, so in one exhibition every share of
-        units u has remainder r<u> = pool × u mod total; a share's rank is 1 + the shares with a
-        larger remainder + those with the same remainder and a lower engagement_id, from the
-        per-title counts n<u> and l<u> of the cast_units_182 table (basis.py).
-        """
-        rem = {u: f"((p.pool_cents * {u}) % c.total_units)" for u in UNITS_182_VALUES}
-        own = "CASE c.units " + " ".join(f"WHEN {u} THEN {rem[u]}" for u in UNITS_182_VALUES) + " END"
-        rank = " + ".join(f"CASE WHEN {rem[u]} > {own} THEN c.n{u} WHEN {rem[u]} = {own} THEN c.l{u} ELSE 0 END"
-                          for u in UNITS_182_VALUES)
-        floors = " - ".join(f"c.n{u} * ((p.pool_cents * {u}) // c.total_units)" for u in UNITS_182_VALUES)
-        return f"""
-WITH pool AS (
-  SELECT
-    {body},
-    {self.explain_columns()}
-  FROM {source}
-  WHERE {formula.scope_sql()}{where_sql}
-)
-SELECT c.performer_id, c.engagement_id, {carried},
-       (p.pool_cents * c.units) // c.total_units
-         + CASE WHEN 1 + {rank} <= p.pool_cents - {floors} THEN 1 ELSE 0 END AS gross_cents,
-       p.pool_cents, c.units, c.total_units, p.params, p.unverified
-FROM pool p JOIN {CAST_182} c ON c.title_id = p.title_id"""
 
 
 @dataclass(frozen=True)
