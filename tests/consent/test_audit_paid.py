@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from greenroom.audit.findings import MISSING, UNDERPAID
 from greenroom.audit.reconcile import run_audit
 from greenroom.audit.remittances import load_remittances
@@ -43,8 +41,6 @@ def test_unpaid_ai_compensation_on_real_titles_is_missing(settings):
     assert all(f.interest_cents > 0 for f in missing)  # due 2025-08-31, unpaid at 2026-01-01
 
 
-@pytest.mark.xfail(strict=True, reason="remittance rows for market ai_replica are refused as 'unknown market': "
-                   "the audit's row checks accept only greenroom.residuals.markets.MARKETS (lead to wire)")
 def test_paying_ai_compensation_settles_it_and_paying_short_is_underpaid(settings, tmp_path):
     lines = _union_with_ai_lines(settings)
     rows = []

@@ -11,15 +11,19 @@ from __future__ import annotations
 
 from greenroom.audit import schema as s
 from greenroom.audit.tables import CONTENT, content_hash_sql
+from greenroom.consent.compensation import MARKET as AI_REPLICA_MARKET
 from greenroom.ingest import validate as checks
 from greenroom.ingest.staging import sql_str
 from greenroom.residuals.markets import MARKETS
+
+PAYABLE_MARKETS = (*MARKETS, AI_REPLICA_MARKET)
+"""Markets a remittance row may pay: the engine's, and AI compensation for digital-replica use."""
 
 
 def _own_checks(payer: str) -> dict[str, str]:
     """Column -> CASE giving the remittance-specific problem, if any."""
     col, val = checks.col, checks.val
-    markets = ", ".join(sql_str(m) for m in MARKETS)
+    markets = ", ".join(sql_str(m) for m in PAYABLE_MARKETS)
     return {
         "amount_cents": f"CASE WHEN {val('amount_cents')} <= 0 THEN {sql_str(s.NOT_POSITIVE)} END",
         "currency": (f"CASE WHEN upper({col('currency')}) <> {sql_str(s.CURRENCY)} THEN "
