@@ -36,6 +36,9 @@ test: lint typecheck pytest
 bench: $(STAMP)
 	$(BIN)/python bench/residuals.py
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/audit.py
+	$(BIN)/python bench/review.py
+	$(BIN)/python bench/web_load.py
 
 clean:
 	rm -rf $(VENV) $(DATA_DIR) .pytest_cache .mypy_cache .ruff_cache

@@ -193,6 +193,6 @@ def run_demo_audit(settings: Settings, console: Console, seed: int = 7, step: in
                               f"would qualify at {float(nb.threshold):.0%}, e.g. {top}")
     else:
         console.print(f"{step + 2}. Netflix success bonus: no ../shared/data/netflix here; skipped")
-    console.print(f"[bold]{step + 2}. Reports[/]: " + ", ".join(str(p.name) for p in written)
+    console.print(f"[bold]{step + 3}. Reports[/]: " + ", ".join(str(p.name) for p in written)
                   + f" in {main.data_dir} ({time.perf_counter() - started:.1f}s for the audit steps)")
     return DemoAudit(result, scores, written, time.perf_counter() - started, settings.data_dir)
