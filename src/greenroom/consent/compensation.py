@@ -20,6 +20,7 @@ from greenroom.consent.models import Notice, Use
 from greenroom.consent.registry import Snapshot
 from greenroom.contracts.params import DatedValue, Pack, load_pack
 from greenroom.money import apply_ppm
+from greenroom.residuals.engine import LINES_DDL as ENGINE_LINES_DDL
 
 MARKET = "ai_replica"
 VERSION = "2026.1"
@@ -28,15 +29,9 @@ COLUMNS = ("line_id", "run_id", "agreement", "formula_id", "formula_version", "p
            "title_id", "exhibition_id", "market", "component", "period_start", "period_end", "run_number",
            "basis_cents", "rate_ppm", "gross_cents", "pool_cents", "units", "total_units", "includes_ph",
            "ph_rate_ppm", "amount_cents", "ph_cents", "due_date", "note", "params", "unverified")
-LINES_DDL = f"""
-CREATE TABLE IF NOT EXISTS {TABLE} (
-  line_id VARCHAR, run_id BIGINT, agreement VARCHAR, formula_id VARCHAR, formula_version VARCHAR,
-  performer_id VARCHAR, engagement_id VARCHAR, title_id VARCHAR, exhibition_id VARCHAR, market VARCHAR,
-  component VARCHAR, period_start DATE, period_end DATE, run_number BIGINT, basis_cents BIGINT,
-  rate_ppm BIGINT, gross_cents BIGINT, pool_cents BIGINT, units BIGINT, total_units BIGINT,
-  includes_ph BOOLEAN, ph_rate_ppm BIGINT, amount_cents BIGINT, ph_cents BIGINT, due_date DATE,
-  note VARCHAR, params VARCHAR, unverified BOOLEAN
-)"""
+# The same line shape as the engine's, so the audit reads both tables as one owed side.
+LINES_DDL = ENGINE_LINES_DDL.replace("residual_lines", TABLE, 1)
+
 PH_PARAM = {rules.TV: "ph.principal_rate", rules.COMMERCIALS: "commercials.ph.rate",
             rules.INTERACTIVE: "interactive.ph.rate"}
 DUE_PARAM = {rules.TV: "ai.payment_due_days", rules.COMMERCIALS: "commercials.ai.payment_due_days",
