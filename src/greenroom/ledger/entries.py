@@ -28,11 +28,16 @@ ACCOUNTS = (PERFORMER, PH)
 
 ENTRIES_DDL = """
 CREATE TABLE IF NOT EXISTS ledger_entries (
-  entry_id VARCHAR PRIMARY KEY, batch_id VARCHAR NOT NULL, posted_at TIMESTAMP NOT NULL,
+  entry_id VARCHAR NOT NULL, batch_id VARCHAR NOT NULL, posted_at TIMESTAMP NOT NULL,
   kind VARCHAR NOT NULL, account VARCHAR NOT NULL, cents BIGINT NOT NULL, reverses VARCHAR,
   source_id VARCHAR NOT NULL, payer VARCHAR, title_id VARCHAR, performer_id VARCHAR, market VARCHAR,
   period_start DATE, period_end DATE, due_date DATE, paid_date DATE, reference VARCHAR, memo VARCHAR
 )"""
+# No PRIMARY KEY on entry_id: keeping its index up to date was over half of a large posting's time, and at
+# 20M+ entries the index no longer fit DuckDB's memory bound at COMMIT. Ids are unique by construction: md5 of
+# the batch (unique: ledger_batches keeps its key), the source and the account (one row each, _check_unique),
+# and a reversal's id derives from the entry it reverses (only live entries are reversed, once). Files made
+# with the older DDL keep their key and work the same.
 
 BATCHES_DDL = """
 CREATE TABLE IF NOT EXISTS ledger_batches (
@@ -107,24 +112,33 @@ def sync(con: duckdb.DuckDBPyConnection, batch_id: str, kind: str, source_sql: s
     if _batch_exists(con, batch_id):
         return PostResult(batch_id, 0, 0, already=True)
     cols = ", ".join(SOURCE_COLUMNS)
+    insert = f"""INSERT INTO ledger_entries (entry_id, batch_id, posted_at, kind, reverses, {cols})
+        SELECT '{_PREFIX[kind]}' || substr(md5(? || '|' || source_id || '|' || account), 1, 24),
+               ?, ?, '{kind}', NULL, {cols} FROM ({{new}})"""
+    work = ("_want", "_live", "_rev")
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _want AS SELECT {cols} FROM ({source_sql}) WHERE cents <> 0")
-        _check_unique(con)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _live AS {live_sql(kind)}")
-        same = " AND ".join(f"l.{c} IS NOT DISTINCT FROM w.{c}" for c in _COMPARED)
-        vanished = "w.source_id IS NULL" if complete else "false"
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE _rev AS SELECT l.* FROM _live l
-            LEFT JOIN _want w ON w.source_id = l.source_id AND w.account = l.account
-            WHERE {vanished} OR (w.source_id IS NOT NULL AND NOT ({same}))""")
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE _new AS SELECT w.* FROM _want w
-            LEFT JOIN _live l ON w.source_id = l.source_id AND w.account = l.account
-            WHERE l.source_id IS NULL OR NOT ({same})""")
         now = dt.datetime.now()
-        reversed_ = _insert_reversals(con, "_rev", batch_id, now, "superseded by " + batch_id)
-        posted = _scalar(con, f"""INSERT INTO ledger_entries (entry_id, batch_id, posted_at, kind, reverses, {cols})
-            SELECT '{_PREFIX[kind]}' || substr(md5(? || '|' || source_id || '|' || account), 1, 24),
-                   ?, ?, '{kind}', NULL, {cols} FROM _new""", [batch_id, batch_id, now])
+        want = f"SELECT {cols} FROM ({source_sql}) WHERE cents <> 0"
+        if not _has_kind(con, kind):
+            # Nothing of this kind posted yet (an audit's first posting, the big one): nothing to compare or
+            # reverse, so the source goes straight in without being copied into a work table first.
+            _check_unique(con, want)
+            reversed_ = 0
+            posted = _scalar(con, insert.format(new=want), [batch_id, batch_id, now])
+        else:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _want AS {want}")
+            _check_unique(con, "SELECT * FROM _want")
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _live AS {live_sql(kind)}")
+            same = " AND ".join(f"l.{c} IS NOT DISTINCT FROM w.{c}" for c in _COMPARED)
+            vanished = "w.source_id IS NULL" if complete else "false"
+            con.execute(f"""CREATE OR REPLACE TEMP TABLE _rev AS SELECT l.* FROM _live l
+                LEFT JOIN _want w ON w.source_id = l.source_id AND w.account = l.account
+                WHERE {vanished} OR (w.source_id IS NOT NULL AND NOT ({same}))""")
+            reversed_ = _insert_reversals(con, "_rev", batch_id, now, "superseded by " + batch_id)
+            new = f"""SELECT w.* FROM _want w LEFT JOIN _live l ON w.source_id = l.source_id AND w.account = l.account
+                WHERE l.source_id IS NULL OR NOT ({same})"""
+            posted = _scalar(con, insert.format(new=new), [batch_id, batch_id, now])
         if posted or reversed_ or complete:
             con.execute("INSERT INTO ledger_batches VALUES (?, ?, ?, ?, ?, ?)",
                         [batch_id, kind, now, posted, reversed_, note])
@@ -135,7 +149,7 @@ def sync(con: duckdb.DuckDBPyConnection, batch_id: str, kind: str, source_sql: s
             con.execute("ROLLBACK")
         raise
     finally:
-        for t in ("_want", "_live", "_rev", "_new"):
+        for t in work:
             con.execute(f"DROP TABLE IF EXISTS {t}")
     # DuckDB 2.0.0: after a commit adding more than one row group (122,880 rows) here, later scans of
     # ledger_entries on this same connection returned no rows (an audit of 62k lines found 0 balances)
@@ -144,9 +158,14 @@ def sync(con: duckdb.DuckDBPyConnection, batch_id: str, kind: str, source_sql: s
     return PostResult(batch_id, posted, reversed_)
 
 
-def _check_unique(con: duckdb.DuckDBPyConnection) -> None:
-    row = con.execute("SELECT source_id, account, count(*) FROM _want GROUP BY ALL HAVING count(*) > 1 "
-                      "LIMIT 1").fetchone()
+def _has_kind(con: duckdb.DuckDBPyConnection, kind: str) -> bool:
+    return con.execute("SELECT 1 FROM ledger_entries WHERE kind = ? LIMIT 1", [kind]).fetchone() is not None
+
+
+def _check_unique(con: duckdb.DuckDBPyConnection, rows: str) -> None:
+    """Refuse a source giving two rows for one (source, account): they would share an entry id."""
+    row = con.execute(f"SELECT source_id, account, count(*) FROM ({rows}) GROUP BY source_id, account "
+                      "HAVING count(*) > 1 LIMIT 1").fetchone()
     if row:
         raise LedgerError(f"the source gives {row[2]} rows for {row[0]} ({row[1]}); one per source and account")
 
