@@ -111,6 +111,26 @@ def test_a_source_must_have_one_row_per_source_and_account(con) -> None:
     with pytest.raises(LedgerError, match="one per source and account"):
         sync(con, "run:1", "owed", source(OWED + [OWED[0]]), complete=True)
     assert con.execute("SELECT count(*) FROM ledger_entries").fetchone() == (0,)
+    # Also when entries of the kind exist already (the posting then compares against them first).
+    sync(con, "run:1", "owed", source(OWED), complete=True)
+    with pytest.raises(LedgerError, match="one per source and account"):
+        sync(con, "run:2", "owed", source(OWED + [OWED[2]]), complete=True)
+    assert con.execute("SELECT count(*) FROM ledger_entries").fetchone() == (3,)
+
+
+def test_a_ledger_made_with_the_keyed_ddl_keeps_working(con) -> None:
+    # Files created before ledger_entries lost its PRIMARY KEY keep the key; posting and correcting still work.
+    con.execute("""CREATE TABLE ledger_entries (
+      entry_id VARCHAR PRIMARY KEY, batch_id VARCHAR NOT NULL, posted_at TIMESTAMP NOT NULL,
+      kind VARCHAR NOT NULL, account VARCHAR NOT NULL, cents BIGINT NOT NULL, reverses VARCHAR,
+      source_id VARCHAR NOT NULL, payer VARCHAR, title_id VARCHAR, performer_id VARCHAR, market VARCHAR,
+      period_start DATE, period_end DATE, due_date DATE, paid_date DATE, reference VARCHAR, memo VARCHAR)""")
+    assert sync(con, "run:1", "owed", source(OWED), complete=True).posted == 3
+    changed = [(s, a, c + 1 if s == "L2" else c, p, t, f) for s, a, c, p, t, f in OWED]
+    assert (sync(con, "run:2", "owed", source(changed), complete=True).posted,
+            sync(con, "run:3", "owed", source(changed), complete=True).changed) == (1, False)
+    assert ledger_totals(con).owed_cents == 1501
+    assert build_balances(con) == 2
 
 
 amounts = st.integers(min_value=-10**9, max_value=10**12)
