@@ -176,7 +176,6 @@ def test_auditor_loads_a_file_fixes_the_quarantine_and_works_a_finding(server: s
 def test_business_affairs_reviews_a_contract(server: str, browser: object, shots: Path, tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
-    pytest.importorskip("greenroom.review", reason="contract review is not installed")
     contract = tmp_path / "performer-agreement.txt"
     contract.write_text("PERFORMER AGREEMENT\n\n1. Term. One year from signing.\n\n2. Digital Replica. Producer may "
                         "create a digital replica of Performer and use it in any project, in perpetuity, without "

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 from fastapi.testclient import TestClient
 
 from greenroom.web.security import WebConfig
 from tests.web.conftest import Union, signed_in_as
-
-pytest.importorskip("greenroom.consent", reason="the consent registry is not installed")
 
 
 def test_record_a_replica_consent_and_uses_then_the_member_sees_them(union: Union, app_config: WebConfig) -> None:

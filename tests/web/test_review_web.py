@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 from fastapi.testclient import TestClient
 
 from greenroom.web.security import WebConfig
 from tests.web.conftest import Union, signed_in_as
-
-pytest.importorskip("greenroom.review", reason="contract review is not installed")
 
 CONTRACT = b"""PERFORMER AGREEMENT
 
