@@ -5,7 +5,7 @@
     .venv/bin/python bench/audit.py --rows 200000 --repeat 3
 
 What is measured, for N owed lines and N remittance rows, each variant in its own subprocess (so
-peak RSS is that variant's alone, read from getrusage in the child), both under greenroom's DuckDB
+peak RSS is that variant's alone, read from VmHWM in the child), both under greenroom's DuckDB
 memory bound (GREENROOM_DUCKDB_MEMORY_LIMIT, default 3GB):
 
 * greenroom: a fresh data directory with the lines in residual_lines and the rows in
@@ -161,8 +161,20 @@ def child(variant: str, data: Path, work: Path) -> dict[str, Any]:
     seconds = time.perf_counter() - started
     check = con.execute(CHECK.format(table=table)).fetchone()
     con.close()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+    peak = _peak_rss()
     return {"variant": variant, "seconds": seconds, "peak_bytes": peak, "check": [str(x) for x in check or ()]}
+
+
+def _peak_rss() -> int:
+    """This process's peak RSS in bytes.
+
+    VmHWM, not getrusage: ru_maxrss survives fork and exec, so a child would report the parent's peak
+    (the data generation's, 8 GiB at 10M) whenever its own is lower."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024  # kB
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # not Linux: KiB, may include the parent's
 
 
 def run_child(variant: str, data: Path) -> dict[str, Any]:
