@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from pathlib import Path
-
-import pytest
 
 from greenroom.config import Settings
 from greenroom.ingest.export import export_quarantine
@@ -14,28 +11,6 @@ from greenroom.ingest.loader import load_file
 from greenroom.ingest.registry import query_quarantine
 from greenroom.store.db import session_factory
 from tests.ingest.conftest import ENGAGEMENT_HEADER, TITLE_HEADER, engagement_row, title_row, write_csv
-
-URL = os.environ.get("GREENROOM_TEST_DATABASE_URL")
-
-
-@pytest.fixture
-def pg_settings(tmp_path: Path) -> Settings:
-    """Settings whose application database is the test PostgreSQL (DuckDB still in tmp_path)."""
-    if not URL:
-        pytest.skip("GREENROOM_TEST_DATABASE_URL is not set")
-    pytest.importorskip("psycopg", reason="PostgreSQL driver missing: add psycopg[binary] to the dev lock")
-    import sqlalchemy as sa
-
-    from greenroom.store.db import get_engine
-
-    try:
-        with get_engine(URL).connect() as conn:
-            conn.execute(sa.text("SELECT 1"))
-    except sa.exc.OperationalError as exc:
-        pytest.skip(f"PostgreSQL at GREENROOM_TEST_DATABASE_URL is not reachable: {exc.orig}")
-    data = tmp_path / "data"
-    data.mkdir()
-    return Settings(data_dir=data, database_url=URL)
 
 
 def test_round_trip_on_postgresql(pg_settings: Settings, tmp_path: Path) -> None:
