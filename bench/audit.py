@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -43,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+from peak import peak_rss_bytes
 
 TARGET_RATIO = 2.0  # greenroom time ≤ 2 × the hand-written join's time
 MiB = 2**20
@@ -161,20 +161,8 @@ def child(variant: str, data: Path, work: Path) -> dict[str, Any]:
     seconds = time.perf_counter() - started
     check = con.execute(CHECK.format(table=table)).fetchone()
     con.close()
-    peak = _peak_rss()
+    peak = peak_rss_bytes()
     return {"variant": variant, "seconds": seconds, "peak_bytes": peak, "check": [str(x) for x in check or ()]}
-
-
-def _peak_rss() -> int:
-    """This process's peak RSS in bytes.
-
-    VmHWM, not getrusage: ru_maxrss survives fork and exec, so a child would report the parent's peak
-    (the data generation's, 8 GiB at 10M) whenever its own is lower."""
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024  # kB
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # not Linux: KiB, may include the parent's
 
 
 def run_child(variant: str, data: Path) -> dict[str, Any]:

@@ -4,7 +4,7 @@
     .venv/bin/python bench/residuals.py --rows 1000000 [--seed 7] [--keep] [--repeat 3]
 
 What is measured, for each row count N, each variant in its own subprocess (so peak RSS is that
-variant's alone, read from getrusage in the child):
+variant's alone, read from VmHWM in the child):
 
 * engine: a fresh DuckDB file in a temp dir, the input Parquet loaded into the engine's tables
   (greenroom.ingest.tables DDL), greenroom.residuals.engine.compute with the formulas that price the
@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+from peak import peak_rss_bytes
 
 OUT = Path(__file__).resolve().parent / "out"
 DEFAULT_ROWS = (1_000_000, 10_000_000)
@@ -601,7 +602,7 @@ def child(variant: str, inp: Path, out: Path, work: Path, result: Path) -> None:
     """Run one variant in this (fresh) process and write its result with this process's peak RSS."""
     report = RUNNERS[variant](inp, out, work)
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    report["peak_rss_mib"] = usage.ru_maxrss / 1024  # KiB on Linux
+    report["peak_rss_mib"] = peak_rss_bytes() / 2**20
     # CPU seconds (all threads, user + system) from start-up: steadier than wall time when other
     # work shares the machine, so the report gives their ratios too.
     report["cpu_seconds"] = usage.ru_utime + usage.ru_stime
