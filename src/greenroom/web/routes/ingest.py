@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import secrets
 import shutil
 import tempfile
@@ -24,6 +23,7 @@ from greenroom.ingest.registry import count_quarantine, get_load, list_loads, qu
 from greenroom.residuals.engine import compute
 from greenroom.web.security import audit_read, require, state
 from greenroom.web.templating import render
+from greenroom.web.uploads import safe_name, write_limited
 
 router = APIRouter(tags=["ingest"])
 SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet"}
@@ -32,12 +32,6 @@ STATUSES = ("open", "resolved", "all")
 
 class UploadRefused(ValueError):
     """An upload we will not load: wrong type, empty, too large."""
-
-
-def _safe_name(name: str) -> str:
-    base = Path(name.replace("\\", "/")).name
-    base = re.sub(r"[^A-Za-z0-9._-]+", "_", base).strip("._") or "upload"
-    return base[:120]
 
 
 def check_content(path: Path, suffix: str) -> None:
@@ -56,7 +50,7 @@ def check_content(path: Path, suffix: str) -> None:
 
 def save_upload(request: Request, upload: UploadFile, user: User) -> Path:
     """Check the name, size and content of an uploaded file and keep it under the data directory."""
-    name = _safe_name(upload.filename or "")
+    name = safe_name(upload.filename or "")
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
         raise UploadRefused(f"{name}: only {', '.join(SUFFIXES)} files are accepted")
@@ -67,15 +61,8 @@ def save_upload(request: Request, upload: UploadFile, user: User) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / name
     limit = st.config.max_upload_bytes
-    size = 0
-    with target.open("wb") as out:
-        while chunk := upload.file.read(1 << 20):
-            size += len(chunk)
-            if size > limit:
-                out.close()
-                target.unlink(missing_ok=True)
-                raise UploadRefused(f"{name}: larger than the {limit // (1 << 20)} MB upload limit")
-            out.write(chunk)
+    if not write_limited(upload, target, limit):
+        raise UploadRefused(f"{name}: larger than the {limit // (1 << 20)} MB upload limit")
     try:
         check_content(target, suffix)
     except UploadRefused as exc:

@@ -24,6 +24,7 @@ from greenroom.config import Settings
 from greenroom.web.routes.claims import DOCUMENT_CSP
 from greenroom.web.security import require, state
 from greenroom.web.templating import render
+from greenroom.web.uploads import safe_name, write_limited
 
 router = APIRouter(tags=["contract review"])
 SUFFIXES = (".pdf", ".docx", ".txt")
@@ -58,7 +59,7 @@ def review_upload(request: Request, upload: UploadFile, user: User) -> dict[str,
     """Check and keep the contract, review it, store the report; returns the summary."""
     from greenroom.review import ReviewInputError, render_html, review_document, to_dict
 
-    name = re.sub(r"[^A-Za-z0-9._-]+", "_", Path((upload.filename or "").replace("\\", "/")).name).strip("._")
+    name = safe_name(upload.filename or "", default="")
     if Path(name).suffix.lower() not in SUFFIXES:
         raise HTTPException(415, f"{name or 'the file'}: contracts are accepted as {', '.join(SUFFIXES)}")
     settings = state(request).settings
@@ -66,15 +67,9 @@ def review_upload(request: Request, upload: UploadFile, user: User) -> dict[str,
     folder = _root(settings) / review_id
     folder.mkdir(parents=True)
     path = folder / name
-    size = 0
-    with path.open("wb") as out:
-        while chunk := upload.file.read(1 << 20):
-            size += len(chunk)
-            if size > MAX_CONTRACT_BYTES:
-                out.close()
-                shutil.rmtree(folder, ignore_errors=True)
-                raise HTTPException(413, f"{name}: larger than {MAX_CONTRACT_BYTES >> 20} MB")
-            out.write(chunk)
+    if not write_limited(upload, path, MAX_CONTRACT_BYTES):
+        shutil.rmtree(folder, ignore_errors=True)
+        raise HTTPException(413, f"{name}: larger than {MAX_CONTRACT_BYTES >> 20} MB")
     try:
         report = review_document(path)
     except ReviewInputError as exc:
