@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 from greenroom.web.security import WebConfig
@@ -47,3 +48,15 @@ def test_review_a_contract_and_read_the_annotated_report(union: Union, app_confi
 def test_review_is_for_business_affairs_and_admin(as_auditor: TestClient) -> None:
     assert as_auditor.get("/staff/review").status_code == 403
     assert as_auditor.post("/api/review", files={"file": ("a.txt", CONTRACT, "text/plain")}).status_code == 403
+
+
+def test_an_oversized_contract_is_refused_and_nothing_is_kept(union: Union, app_config: WebConfig,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import greenroom.web.routes.review as review_routes
+
+    monkeypatch.setattr(review_routes, "MAX_CONTRACT_BYTES", 64)
+    folders_before = set((union.settings.data_dir / "reviews").glob("*"))
+    with signed_in_as(union, app_config, "business") as ba:
+        r = ba.post("/api/review", files={"file": ("big.txt", CONTRACT, "text/plain")})
+    assert r.status_code == 413 and "larger than" in r.json()["detail"]
+    assert set((union.settings.data_dir / "reviews").glob("*")) == folders_before
