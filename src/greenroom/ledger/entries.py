@@ -196,41 +196,24 @@ def _entry(con: duckdb.DuckDBPyConnection, entry_id: str) -> None:
         raise LedgerError(f"{entry_id} was already reversed")
 
 
-def reverse_entry(con: duckdb.DuckDBPyConnection, entry_id: str, memo: str) -> str:
-    """Cancel an entry by posting its reversal; returns the reversal's id."""
+def _correct(con: duckdb.DuckDBPyConnection, entry_id: str, memo: str, cents: int | None) -> tuple[str, str | None]:
+    """Reverse one entry and, when cents is given, post its replacement; one batch, one transaction."""
     ensure_ledger(con)
     _entry(con, entry_id)
     batch = f"correction:{uuid.uuid4().hex[:16]}"
+    new_id = None if cents is None else "C" + _md5(f"{batch}|{entry_id}")
     now = dt.datetime.now()
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("CREATE OR REPLACE TEMP TABLE _one AS SELECT * FROM ledger_entries WHERE entry_id = ?", [entry_id])
         _insert_reversals(con, "_one", batch, now, memo)
-        con.execute("INSERT INTO ledger_batches VALUES (?, 'correction', ?, 0, 1, ?)", [batch, now, memo])
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.execute("DROP TABLE IF EXISTS _one")
-    return "X" + _md5(f"reversal|{entry_id}")
-
-
-def correct_entry(con: duckdb.DuckDBPyConnection, entry_id: str, cents: int, memo: str) -> tuple[str, str]:
-    """Replace an entry's amount: a reversal plus a new entry; returns (reversal id, new entry id)."""
-    ensure_ledger(con)
-    _entry(con, entry_id)
-    batch = f"correction:{uuid.uuid4().hex[:16]}"
-    new_id = "C" + _md5(f"{batch}|{entry_id}")
-    now = dt.datetime.now()
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute("CREATE OR REPLACE TEMP TABLE _one AS SELECT * FROM ledger_entries WHERE entry_id = ?", [entry_id])
-        _insert_reversals(con, "_one", batch, now, memo)
-        con.execute("""INSERT INTO ledger_entries SELECT ? AS entry_id, ? AS batch_id, ? AS posted_at, kind, account,
-            ? AS cents, NULL AS reverses, source_id, payer, title_id, performer_id, market, period_start, period_end,
-            due_date, paid_date, reference, ? AS memo FROM _one""", [new_id, batch, now, int(cents), memo])
-        con.execute("INSERT INTO ledger_batches VALUES (?, 'correction', ?, 1, 1, ?)", [batch, now, memo])
+        if new_id is not None:
+            con.execute("""INSERT INTO ledger_entries SELECT ? AS entry_id, ? AS batch_id, ? AS posted_at, kind,
+                account, ? AS cents, NULL AS reverses, source_id, payer, title_id, performer_id, market, period_start,
+                period_end, due_date, paid_date, reference, ? AS memo FROM _one""",
+                        [new_id, batch, now, int(cents or 0), memo])
+        con.execute("INSERT INTO ledger_batches VALUES (?, 'correction', ?, ?, 1, ?)",
+                    [batch, now, 0 if new_id is None else 1, memo])
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -238,6 +221,18 @@ def correct_entry(con: duckdb.DuckDBPyConnection, entry_id: str, cents: int, mem
     finally:
         con.execute("DROP TABLE IF EXISTS _one")
     return "X" + _md5(f"reversal|{entry_id}"), new_id
+
+
+def reverse_entry(con: duckdb.DuckDBPyConnection, entry_id: str, memo: str) -> str:
+    """Cancel an entry by posting its reversal; returns the reversal's id."""
+    return _correct(con, entry_id, memo, None)[0]
+
+
+def correct_entry(con: duckdb.DuckDBPyConnection, entry_id: str, cents: int, memo: str) -> tuple[str, str]:
+    """Replace an entry's amount: a reversal plus a new entry; returns (reversal id, new entry id)."""
+    reversal, new_id = _correct(con, entry_id, memo, cents)
+    assert new_id is not None  # a correction always posts its replacement
+    return reversal, new_id
 
 
 def _md5(text: str) -> str:
