@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import duckdb
@@ -13,6 +13,9 @@ from greenroom.contracts.sql import ref_sql, unverified_sql, value_sql
 from greenroom.money import mul_div_half_up
 
 DAY_SCALE = "minimums.day_performer"
+# Written by the consent registry (`greenroom consent compensation --post`): days of digital performance
+# by an employment-based replica, paid "as if performed", so they also earn residuals as if performed.
+AI_DAYS_TABLE = "ai_performed_days"
 WEEKLY_SCALE = "minimums.weekly_performer"
 DAY_CATEGORIES = ("day", "three_day", "background")
 UNITS_182 = {"series": 3, "weekly": 2}
@@ -31,12 +34,19 @@ def build_basis(con: duckdb.DuckDBPyConnection, pack: Pack) -> None:
     day_cats = ", ".join(f"'{c}'" for c in DAY_CATEGORIES)
     salary_day = _round_over_half("e.tac_cents", day_v)
     salary_other = _round_over_half("e.tac_cents", weekly_v)
+    if has_performed_days(con):
+        ai_join = f"LEFT JOIN ({_AI_DAYS_BY_ENGAGEMENT}) ai ON ai.engagement_id = e.engagement_id"
+        ai_days = "COALESCE(ai.ai_days, 0)"
+    else:
+        ai_join, ai_days = "", "0"
+    days = f"(e.days_worked + {ai_days})"
     con.execute(f"""
 CREATE OR REPLACE TEMP TABLE basis AS
-SELECT e.engagement_id, e.performer_id, e.title_id, e.category, e.days_worked, e.weeks_worked,
+SELECT e.engagement_id, e.performer_id, e.title_id, e.category, {days} AS days_worked, e.weeks_worked,
+       {ai_days} AS ai_days,
        e.tac_cents, t.kind, t.agreement, t.length_minutes, t.pp_date, t.initial_release_date, t.genre,
        t.series_id, t.season, t.platform, t.budget_cents,
-       e.days_worked * {day_v} + e.weeks_worked * {weekly_v} AS tam_cents,
+       {days} * {day_v} + e.weeks_worked * {weekly_v} AS tam_cents,
        {day_v} AS day_scale_cents, {weekly_v} AS weekly_scale_cents,
        concat_ws(';', {ref_sql(day, d)}, {ref_sql(weekly, d)}) AS tam_params,
        COALESCE({unverified_sql(day, d)} OR {unverified_sql(weekly, d)}, FALSE) AS tam_unverified,
@@ -44,12 +54,59 @@ SELECT e.engagement_id, e.performer_id, e.title_id, e.category, e.days_worked, e
        CASE e.category WHEN 'series' THEN 3 WHEN 'weekly' THEN 2 ELSE 1 END AS units_182,
        -- LEAST skips NULLs, so without scale in force the units must be NULL explicitly.
        CASE WHEN {day_v} IS NULL OR {weekly_v} IS NULL THEN NULL
-            ELSE LEAST(25, e.days_worked + 5 * e.weeks_worked)
+            ELSE LEAST(25, {days} + 5 * e.weeks_worked)
               + CASE WHEN e.category IN ({day_cats}) THEN LEAST(50, {salary_day})
                      ELSE LEAST(50, 5 * {salary_other}) END END AS units_78e
-FROM engagements e JOIN titles t USING (title_id)
+FROM engagements e JOIN titles t USING (title_id) {ai_join}
 WHERE t.agreement = '{pack.agreement}'
 """)
+
+
+# A performer's days on a title are counted once, on their first engagement on it (several engagements
+# on one title would otherwise each gain the days).
+_AI_DAYS_BY_ENGAGEMENT = f"""
+SELECT MIN(e2.engagement_id) AS engagement_id, a.ai_days
+FROM (SELECT performer_id, title_id, SUM(days) AS ai_days FROM {AI_DAYS_TABLE} GROUP BY performer_id, title_id) a
+JOIN engagements e2 ON e2.performer_id = a.performer_id AND e2.title_id = a.title_id
+GROUP BY a.performer_id, a.title_id, a.ai_days"""
+
+
+def has_performed_days(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the consent registry has stored days of digital performance in this database."""
+    row = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                      [AI_DAYS_TABLE]).fetchone()
+    return bool(row and row[0])
+
+
+def performed_days(con: duckdb.DuckDBPyConnection, engagement_id: str) -> list[tuple[str, int]]:
+    """(use id, days) of digital performance counted as days worked on this engagement, for explanations."""
+    if not has_performed_days(con):
+        return []
+    rows = con.execute(f"""
+SELECT a.use_id, a.days FROM {AI_DAYS_TABLE} a JOIN engagements e USING (performer_id, title_id)
+WHERE e.engagement_id = ? AND e.engagement_id = (
+  SELECT MIN(e2.engagement_id) FROM engagements e2 WHERE e2.performer_id = e.performer_id AND e2.title_id = e.title_id)
+ORDER BY a.use_id""", [engagement_id]).fetchall()
+    return [(str(u), int(d)) for u, d in rows]
+
+
+def with_performed_days(engagements: Iterable[Mapping[str, Any]], performed: Iterable[Mapping[str, Any]]
+                        ) -> list[dict[str, Any]]:
+    """The engagements as the basis sees them: each performer's days of digital performance on a title
+    added to the days worked of their first engagement on it (the reference engine's view of build_basis)."""
+    out = [dict(e) for e in engagements]
+    totals: dict[tuple[str, str], int] = {}
+    for p in performed:
+        key = (str(p["performer_id"]), str(p["title_id"]))
+        totals[key] = totals.get(key, 0) + int(p["days"])
+    first: dict[tuple[str, str], dict[str, Any]] = {}
+    for e in out:
+        key = (str(e["performer_id"]), str(e["title_id"]))
+        if key in totals and (key not in first or str(e["engagement_id"]) < str(first[key]["engagement_id"])):
+            first[key] = e
+    for key, e in first.items():
+        e["days_worked"] = int(e.get("days_worked") or 0) + totals[key]
+    return out
 
 
 def tam_cents(engagement: Mapping[str, Any], title: Mapping[str, Any], pack: Pack) -> int | None:

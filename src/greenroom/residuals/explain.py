@@ -10,6 +10,7 @@ import duckdb
 
 from greenroom.contracts.params import DatedValue, Pack, load_pack
 from greenroom.money import PPM, format_cents, rate_to_ppm
+from greenroom.residuals.basis import performed_days
 from greenroom.residuals.formulas import formula_by_id
 
 
@@ -38,6 +39,7 @@ class Explanation:
     clause: str
     plain: str
     values: list[CitedValue]
+    performed: tuple[tuple[str, int], ...] = ()  # (use, days) of digital performance counted as worked
 
 
 def format_rate(ppm: int) -> str:
@@ -94,6 +96,7 @@ def explain_line(con: duckdb.DuckDBPyConnection, line_id: str) -> Explanation:
         clause=formula.clause,
         plain=formula.plain,
         values=values,
+        performed=tuple(performed_days(con, line["engagement_id"])) if line["engagement_id"] else (),
     )
 
 
@@ -141,6 +144,11 @@ def plain_words(ex: Explanation) -> str:
         e = ex.engagement
         lines.append(f"  engagement {e['engagement_id']}: {e['category']} performer, {e['days_worked']} days, "
                      f"{e['weeks_worked']} weeks, paid {format_cents(int(e['tac_cents']))} (load {e.get('load_id')})")
+    if ex.performed:
+        days = sum(d for _, d in ex.performed)
+        lines.append(f"  plus {days} days of digital performance by an employment-based replica (use "
+                     f"{', '.join(u for u, _ in ex.performed)}), counted as days worked: residuals are paid as if "
+                     "the performer had performed them")
     if ex.exhibition:
         x = ex.exhibition
         facts = ", ".join(f"{k} {v}" for k, v in x.items() if v is not None and k not in ("title_id", "load_id"))
