@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from typing import Any
 
 import duckdb
@@ -11,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from greenroom.ledger.balance import build_balances, ledger_totals
-from greenroom.ledger.entries import LedgerError, correct_entry, reverse_entry, sync
+from greenroom.ledger.balance import build_balances, key_entries, ledger_totals
+from greenroom.ledger.entries import LedgerError, correct_entry, entry_id, reverse_entry, sync
 
 D = dt.date(2021, 3, 1)
 
@@ -99,10 +98,17 @@ def test_balance_checks_carry_entry_ids_tolerance_and_payer(con) -> None:
     sync(con, "p:1", "paid", source([("R1", "performer", 998, "Northlight", "T1", "P1"),
                                      ("R1", "ph", 175, "Northlight", "T1", "P1")]), complete=False)
     build_balances(con, {"Northlight": 2})
-    rows = con.execute("SELECT payer, performer_id, diff_cents, diff_ph_cents, ok, len(owed_entries), "
-                       "len(paid_entries), tolerance_cents FROM ledger_balances ORDER BY performer_id").fetchall()
+    rows = con.execute("SELECT payer, performer_id, diff_cents, diff_ph_cents, ok, owed_count, "
+                       "paid_count, tolerance_cents FROM ledger_balances ORDER BY performer_id").fetchall()
     # The title's payer is the one remitting for it, so P2's unpaid line is Northlight's too.
     assert rows == [("Northlight", "P1", 2, 0, True, 2, 2, 2), ("Northlight", "P2", 500, 0, False, 1, 0, 2)]
+    keys = "(SELECT performer_id AS k, * FROM ledger_balances)"
+    behind = con.execute(f"SELECT k, kind, entry_id FROM ({key_entries(keys)}) ORDER BY ALL").fetchall()
+    assert behind == [("P1", "owed", entry_id("owed", "run:1", "L1", "performer")),
+                      ("P1", "owed", entry_id("owed", "run:1", "L1", "ph")),
+                      ("P1", "paid", entry_id("paid", "p:1", "R1", "performer")),
+                      ("P1", "paid", entry_id("paid", "p:1", "R1", "ph")),
+                      ("P2", "owed", entry_id("owed", "run:1", "L2", "performer"))]
     build_balances(con)
     assert not con.execute("SELECT ok FROM ledger_balances WHERE performer_id = 'P1'").fetchone()[0]
 
@@ -137,10 +143,6 @@ amounts = st.integers(min_value=-10**9, max_value=10**12)
 line = st.tuples(st.sampled_from(["T1", "T2"]), st.sampled_from(["P1", "P2", "P3"]), amounts, amounts)
 
 
-def _entry_id(prefix: str, batch: str, source_id: str, account: str) -> str:
-    return prefix + hashlib.md5(f"{batch}|{source_id}|{account}".encode()).hexdigest()[:24]
-
-
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(owed=st.lists(line, max_size=12), paid=st.lists(line, max_size=12),
        corrections=st.lists(st.tuples(st.integers(0, 50), amounts), max_size=4),
@@ -154,8 +156,8 @@ def test_balance_differences_sum_to_owed_minus_paid(owed, paid, corrections, pay
     sync(con, "run:1", "owed", source(owed_rows), complete=True)
     sync(con, "p:1", "paid", source(paid_rows), complete=False)
     # What was posted, worked out here rather than read back: zero amounts are not posted.
-    posted = {_entry_id("O", "run:1", s, a): c for s, a, c, *_ in owed_rows if c}
-    posted |= {_entry_id("P", "p:1", s, a): -c for s, a, c, *_ in paid_rows if c}
+    posted = {entry_id("owed", "run:1", s, a): c for s, a, c, *_ in owed_rows if c}
+    posted |= {entry_id("paid", "p:1", s, a): -c for s, a, c, *_ in paid_rows if c}
     expected = sum(posted.values())
     ids = sorted(posted)
     done = set()

@@ -73,7 +73,8 @@ def post_owed(con: duckdb.DuckDBPyConnection) -> PostResult | None:
     if ai_run is not None:
         batch += f"+ai-run:{ai_run}"
         note += f" and AI-compensation run {ai_run}"
-    return sync(con, batch, OWED, _OWED_SELECT.format(lines=lines), complete=True, note=note)
+    return sync(con, batch, OWED, _OWED_SELECT.format(lines=lines), complete=True, note=note,
+                source_ids=f"SELECT line_id AS source_id FROM {lines}")
 
 
 def post_paid(con: duckdb.DuckDBPyConnection) -> PostResult:
@@ -82,4 +83,12 @@ def post_paid(con: duckdb.DuckDBPyConnection) -> PostResult:
     row = con.execute("SELECT count(*) FROM remittance_rows").fetchone()
     rows = int(row[0]) if row else 0
     # Rows are only ever added, so their count names the state being posted.
-    return sync(con, f"remittances:{rows}", PAID, PAID_SOURCE, complete=False, note=f"{rows} remittance rows")
+    return sync(con, f"remittances:{rows}", PAID, PAID_SOURCE, complete=False, note=f"{rows} remittance rows",
+                keyed=_row_id_is_key(con))
+
+
+def _row_id_is_key(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when remittance_rows.row_id is the table's PRIMARY KEY (as its DDL makes it), so ids cannot repeat."""
+    rows = con.execute("""SELECT constraint_column_names FROM duckdb_constraints()
+        WHERE table_name = 'remittance_rows' AND constraint_type = 'PRIMARY KEY'""").fetchall()
+    return any(list(r[0]) == ["row_id"] for r in rows)

@@ -13,10 +13,15 @@ from dataclasses import dataclass
 
 import duckdb
 
-from greenroom.ledger.entries import ensure_ledger
+from greenroom.ledger.entries import ensure_ledger, live_sql
 
 BALANCES_TABLE = "ledger_balances"
 KEY = ("payer", "title_id", "performer_id", "market", "period_start", "period_end")
+_TITLE_PAYER = """title_payer AS (
+  SELECT title_id, arg_min(payer, (-n, payer)) AS payer
+  FROM (SELECT title_id, payer, count(*) AS n FROM ledger_entries
+        WHERE kind = 'paid' AND reverses IS NULL GROUP BY ALL) GROUP BY title_id
+)"""
 
 
 @dataclass(frozen=True)
@@ -39,27 +44,27 @@ def build_balances(con: duckdb.DuckDBPyConnection, tolerances: Mapping[str, int]
     """(Re)build the ledger_balances table from every entry; returns how many keys it holds.
 
     Columns: the key, owed/paid/diff cents for the performer and for P&H, tolerance_cents, ok
-    (both differences within tolerance), due_date (earliest owed), last_paid_date, owed_lines and
-    paid_rows (distinct sources), and owed_entries / paid_entries (ids of the live entries).
+    (both differences within tolerance), due_date (earliest owed), last_paid_date, and owed_count /
+    paid_count (live entries behind the key). The entries themselves are listed by key_entries, for
+    the keys that need them: sorted id lists for every key were half of this table's cost.
     """
     ensure_ledger(con)
     tol = tolerances or {}
+    # Sums over all entries equal sums over the live ones (a reversal cancels its entry); counts and dates
+    # need the live ones, which takes a join only when something was ever reversed.
+    reversed_any = con.execute("SELECT 1 FROM ledger_entries WHERE reverses IS NOT NULL LIMIT 1").fetchone()
+    live = "e.reverses IS NULL AND r.rid IS NULL" if reversed_any else "true"
+    reversed_join = "LEFT JOIN reversed r ON r.rid = e.entry_id" if reversed_any else ""
     con.execute(f"""
 CREATE OR REPLACE TABLE {BALANCES_TABLE} AS
 WITH _tolerances AS (SELECT unnest(?::VARCHAR[]) AS payer, unnest(?::BIGINT[]) AS tolerance_cents),
 reversed AS (SELECT DISTINCT reverses AS rid FROM ledger_entries WHERE reverses IS NOT NULL),
-title_payer AS (
-  SELECT title_id, arg_min(payer, (-n, payer)) AS payer
-  FROM (SELECT title_id, payer, count(*) AS n FROM ledger_entries
-        WHERE kind = 'paid' AND reverses IS NULL GROUP BY ALL) GROUP BY title_id
-),
+{_TITLE_PAYER},
 e AS (
   SELECT CASE WHEN e.kind = 'owed' THEN tp.payer ELSE e.payer END AS payer,
          e.title_id, e.performer_id, e.market, e.period_start, e.period_end, e.kind, e.account, e.cents,
-         e.entry_id, e.source_id, e.due_date, e.paid_date,
-         e.reverses IS NULL AND r.rid IS NULL AS live
-  FROM ledger_entries e
-  LEFT JOIN reversed r ON r.rid = e.entry_id
+         e.due_date, e.paid_date, {live} AS live
+  FROM ledger_entries e {reversed_join}
   LEFT JOIN title_payer tp ON e.kind = 'owed' AND tp.title_id = e.title_id
 ),
 k AS (
@@ -70,11 +75,8 @@ k AS (
     COALESCE(SUM(cents) FILTER (WHERE kind = 'paid' AND account = 'ph'), 0) AS paid_ph_cents,
     MIN(due_date) FILTER (WHERE kind = 'owed' AND live) AS due_date,
     MAX(paid_date) FILTER (WHERE kind = 'paid' AND live) AS last_paid_date,
-    -- list_unique over the key's sources rather than COUNT(DISTINCT): same count, a third of the time
-    COALESCE(list_unique(list(source_id) FILTER (WHERE kind = 'owed' AND live)), 0)::BIGINT AS owed_lines,
-    COALESCE(list_unique(list(source_id) FILTER (WHERE kind = 'paid' AND live)), 0)::BIGINT AS paid_rows,
-    COALESCE(list(entry_id ORDER BY entry_id) FILTER (WHERE kind = 'owed' AND live), []) AS owed_entries,
-    COALESCE(list(entry_id ORDER BY entry_id) FILTER (WHERE kind = 'paid' AND live), []) AS paid_entries
+    COUNT(*) FILTER (WHERE kind = 'owed' AND live) AS owed_count,
+    COUNT(*) FILTER (WHERE kind = 'paid' AND live) AS paid_count
   FROM e GROUP BY ALL
 )
 SELECT k.*, CAST(owed_cents - paid_cents AS BIGINT) AS diff_cents,
@@ -86,6 +88,18 @@ FROM k LEFT JOIN _tolerances t ON t.payer = k.payer
 """, [list(tol), [int(v) for v in tol.values()]])
     row = con.execute(f"SELECT count(*) FROM {BALANCES_TABLE}").fetchone()
     return int(row[0]) if row else 0
+
+
+def key_entries(keys: str) -> str:
+    """SQL for the live entries behind the balances in keys, each with its key's k.
+
+    keys is a table or subquery with a column k and the balance key's columns, taken from ledger_balances
+    as the last build_balances left it. Owed entries carry no payer: they belong to the key with their
+    title, performer, market and period that has owed entries (a title has one payer, so there is one).
+    """
+    key = " AND ".join(f"e.{c} IS NOT DISTINCT FROM b.{c}" for c in KEY[1:])
+    return f"""SELECT b.k, e.* FROM ({live_sql()}) e JOIN {keys} b ON {key}
+        AND CASE WHEN e.kind = 'owed' THEN b.owed_count > 0 ELSE e.payer IS NOT DISTINCT FROM b.payer END"""
 
 
 def ledger_totals(con: duckdb.DuckDBPyConnection) -> Totals:

@@ -34,10 +34,10 @@ CREATE TABLE IF NOT EXISTS ledger_entries (
   period_start DATE, period_end DATE, due_date DATE, paid_date DATE, reference VARCHAR, memo VARCHAR
 )"""
 # No PRIMARY KEY on entry_id: keeping its index up to date was over half of a large posting's time, and at
-# 20M+ entries the index no longer fit DuckDB's memory bound at COMMIT. Ids are unique by construction: md5 of
-# the batch (unique: ledger_batches keeps its key), the source and the account (one row each, _check_unique),
-# and a reversal's id derives from the entry it reverses (only live entries are reversed, once). Files made
-# with the older DDL keep their key and work the same.
+# 20M+ entries the index no longer fit DuckDB's memory bound at COMMIT. Ids are unique by construction (see
+# entry_id): the kind, the batch (unique: ledger_batches keeps its key), the account and the source (one row each,
+# _check_unique); a reversal's id is its entry's with an X in front (only live entries are reversed, once). Files
+# made with the older DDL keep their key and work the same; their md5 ids (24 hex digits) cannot equal these.
 
 BATCHES_DDL = """
 CREATE TABLE IF NOT EXISTS ledger_batches (
@@ -53,6 +53,21 @@ SOURCE_COLUMNS = ("source_id", "account", "cents", "payer", "title_id", "perform
 _COMPARED = ("cents", "payer", "title_id", "performer_id", "market", "period_start", "period_end",
              "due_date", "paid_date", "reference")
 _PREFIX = {OWED: "O", PAID: "P"}
+
+
+def entry_id(kind: str, batch_id: str, source_id: str, account: str) -> str:
+    """The id sync gives the entry of a source and account posted in a batch.
+
+    Built from the parts rather than hashed: md5 ids were a third of a big posting's time (random hex
+    neither computes nor compresses cheaply). The batch's length in front keeps the parts apart whatever
+    characters they hold, so different parts never give the same id.
+    """
+    return f"{_PREFIX[kind]}{len(batch_id)}:{batch_id}|{account}|{source_id}"
+
+
+def _entry_id_sql(kind: str) -> str:
+    """entry_id in SQL, for a query with source_id and account and the batch as its first parameter."""
+    return f"'{_PREFIX[kind]}' || length(?) || ':' || ? || '|' || account || '|' || source_id"
 
 
 class LedgerError(ValueError):
@@ -98,13 +113,16 @@ def _batch_exists(con: duckdb.DuckDBPyConnection, batch_id: str) -> bool:
 
 
 def sync(con: duckdb.DuckDBPyConnection, batch_id: str, kind: str, source_sql: str, *, complete: bool,
-         note: str = "") -> PostResult:
+         note: str = "", source_ids: str | None = None, keyed: bool = False) -> PostResult:
     """Make the live entries of a kind agree with a source, only by adding entries.
 
     source_sql yields SOURCE_COLUMNS. A source row with no live entry is posted; one whose live entry
     differs gets a reversal and a new entry; when complete (the source is the whole truth, like an
     engine run), live entries the source no longer has are reversed. Zero amounts are not posted.
-    Posting the same source again finds nothing to change.
+    Posting the same source again finds nothing to change. source_ids, when given, is SQL yielding one
+    source_id per source row before its split into accounts: its ids being unique is then checked instead
+    of the source's (source, account) pairs, which it implies, on half the rows. keyed says the source's
+    ids are a PRIMARY KEY of its table, each split once per account: unique already, nothing to check.
     """
     if kind not in KINDS:
         raise LedgerError(f"unknown entry kind {kind!r}")
@@ -113,32 +131,35 @@ def sync(con: duckdb.DuckDBPyConnection, batch_id: str, kind: str, source_sql: s
         return PostResult(batch_id, 0, 0, already=True)
     cols = ", ".join(SOURCE_COLUMNS)
     insert = f"""INSERT INTO ledger_entries (entry_id, batch_id, posted_at, kind, reverses, {cols})
-        SELECT '{_PREFIX[kind]}' || substr(md5(? || '|' || source_id || '|' || account), 1, 24),
-               ?, ?, '{kind}', NULL, {cols} FROM ({{new}})"""
-    work = ("_want", "_live", "_rev")
+        SELECT {_entry_id_sql(kind)}, ?, ?, '{kind}', NULL, {cols} FROM ({{new}})"""
     con.execute("BEGIN TRANSACTION")
     try:
         now = dt.datetime.now()
+        params: list[object] = [batch_id, batch_id, batch_id, now]
         want = f"SELECT {cols} FROM ({source_sql}) WHERE cents <> 0"
+        if source_ids is not None:
+            _check_unique_ids(con, source_ids)
+        elif not keyed:
+            _check_unique(con, want)
         if not _has_kind(con, kind):
             # Nothing of this kind posted yet (an audit's first posting, the big one): nothing to compare or
-            # reverse, so the source goes straight in without being copied into a work table first.
-            _check_unique(con, want)
+            # reverse, so the source goes straight in.
             reversed_ = 0
-            posted = _scalar(con, insert.format(new=want), [batch_id, batch_id, now])
+            posted = _scalar(con, insert.format(new=want), params)
         else:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE _want AS {want}")
-            _check_unique(con, "SELECT * FROM _want")
-            con.execute(f"CREATE OR REPLACE TEMP TABLE _live AS {live_sql(kind)}")
+            # One hashed join of the source with the live entries, keeping only the pairs that differ: a
+            # repeated posting stores nothing but its (few) changes, not copies of the source and the ledger.
             same = " AND ".join(f"l.{c} IS NOT DISTINCT FROM w.{c}" for c in _COMPARED)
             vanished = "w.source_id IS NULL" if complete else "false"
-            con.execute(f"""CREATE OR REPLACE TEMP TABLE _rev AS SELECT l.* FROM _live l
-                LEFT JOIN _want w ON w.source_id = l.source_id AND w.account = l.account
-                WHERE {vanished} OR (w.source_id IS NOT NULL AND NOT ({same}))""")
-            reversed_ = _insert_reversals(con, "_rev", batch_id, now, "superseded by " + batch_id)
-            new = f"""SELECT w.* FROM _want w LEFT JOIN _live l ON w.source_id = l.source_id AND w.account = l.account
-                WHERE l.source_id IS NULL OR NOT ({same})"""
-            posted = _scalar(con, insert.format(new=new), [batch_id, batch_id, now])
+            con.execute(f"""CREATE OR REPLACE TEMP TABLE _diff AS
+                SELECT l.*, {', '.join(f'w.{c} AS w_{c}' for c in SOURCE_COLUMNS)}
+                FROM ({live_sql(kind)}) l FULL JOIN ({want}) w ON w.source_id = l.source_id AND w.account = l.account
+                WHERE l.source_id IS NULL OR {vanished} OR (w.source_id IS NOT NULL AND NOT ({same}))""")
+            reversed_ = _insert_reversals(con, "(SELECT * FROM _diff WHERE entry_id IS NOT NULL)", batch_id, now,
+                                          "superseded by " + batch_id)
+            new = (f"SELECT {', '.join(f'w_{c} AS {c}' for c in SOURCE_COLUMNS)} FROM _diff "
+                   "WHERE w_source_id IS NOT NULL")
+            posted = _scalar(con, insert.format(new=new), params)
         if posted or reversed_ or complete:
             con.execute("INSERT INTO ledger_batches VALUES (?, ?, ?, ?, ?, ?)",
                         [batch_id, kind, now, posted, reversed_, note])
@@ -149,8 +170,7 @@ def sync(con: duckdb.DuckDBPyConnection, batch_id: str, kind: str, source_sql: s
             con.execute("ROLLBACK")
         raise
     finally:
-        for t in work:
-            con.execute(f"DROP TABLE IF EXISTS {t}")
+        con.execute("DROP TABLE IF EXISTS _diff")
     # DuckDB 2.0.0: after a commit adding more than one row group (122,880 rows) here, later scans of
     # ledger_entries on this same connection returned no rows (an audit of 62k lines found 0 balances)
     # until a checkpoint. Checkpointing once the work tables are gone keeps the connection's view whole.
@@ -170,13 +190,21 @@ def _check_unique(con: duckdb.DuckDBPyConnection, rows: str) -> None:
         raise LedgerError(f"the source gives {row[2]} rows for {row[0]} ({row[1]}); one per source and account")
 
 
+def _check_unique_ids(con: duckdb.DuckDBPyConnection, ids: str) -> None:
+    """Refuse a source whose rows, before the split into accounts, repeat a source id."""
+    row = con.execute(f"SELECT source_id, count(*) FROM ({ids}) GROUP BY source_id HAVING count(*) > 1 "
+                      "LIMIT 1").fetchone()
+    if row:
+        raise LedgerError(f"the source gives {row[1]} rows for {row[0]}; one per source")
+
+
 def _insert_reversals(con: duckdb.DuckDBPyConnection, table: str, batch_id: str, now: dt.datetime,
                       memo: str) -> int:
-    """Post a reversal (same key, negated amount) for each entry in table."""
+    """Post a reversal (same key, negated amount) for each entry in table (a table name or a subquery)."""
     rest = "source_id, payer, title_id, performer_id, market, period_start, period_end, due_date, paid_date, reference"
     return _scalar(con, f"""INSERT INTO ledger_entries (entry_id, batch_id, posted_at, kind, account, cents, reverses,
         {rest}, memo)
-        SELECT 'X' || substr(md5('reversal|' || entry_id), 1, 24), ?, ?, kind, account, -cents, entry_id,
+        SELECT 'X' || entry_id, ?, ?, kind, account, -cents, entry_id,
                {rest}, ? FROM {table}""", [batch_id, now, memo])
 
 
@@ -220,7 +248,7 @@ def _correct(con: duckdb.DuckDBPyConnection, entry_id: str, memo: str, cents: in
         raise
     finally:
         con.execute("DROP TABLE IF EXISTS _one")
-    return "X" + _md5(f"reversal|{entry_id}"), new_id
+    return "X" + entry_id, new_id
 
 
 def reverse_entry(con: duckdb.DuckDBPyConnection, entry_id: str, memo: str) -> str:
