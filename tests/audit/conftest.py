@@ -64,13 +64,31 @@ def load_union(settings: Settings) -> None:
     assert load_rows(settings, "engagements", engagements).loaded == len(ENGAGEMENTS)
 
 
+def write_lines(con: duckdb.DuckDBPyConnection, select_sql: str, params: Sequence[Any] = (),
+                replace: bool = False) -> None:
+    """Append whole lines given by a query (columns by name) to the engine's line store, first emptying it
+    when replace; through the engine's store helpers where residual_lines is a view over split tables."""
+    ensure_output_tables(con)
+    try:
+        from greenroom.residuals import store
+    except ImportError:  # residual_lines is a plain table
+        if replace:
+            con.execute("DELETE FROM residual_lines")
+        con.execute(f"INSERT INTO residual_lines BY NAME {select_sql}", list(params))
+        return
+    if replace:
+        store.clear_lines(con)
+    con.execute("CREATE OR REPLACE TEMP TABLE _given_lines AS " + select_sql, list(params))
+    store.store_lines(con, "SELECT * FROM _given_lines")
+    con.execute("DROP TABLE _given_lines")
+
+
 def set_lines(settings: Settings, lines: dict[str, tuple[Any, ...]], run_id: int = 1) -> None:
     """Replace residual_lines as an engine run would (no engine: the amounts are set by hand)."""
     with duckdb.connect(str(settings.duckdb_path)) as con:
-        ensure_output_tables(con)
-        con.execute("DELETE FROM residual_lines")
+        write_lines(con, "SELECT NULL AS line_id WHERE false", replace=True)
         for line_id, (title, performer, market, ps, pe, amount, ph, due) in lines.items():
-            con.execute("""INSERT INTO residual_lines BY NAME SELECT ? AS line_id, ? AS run_id, ? AS agreement,
+            write_lines(con, """SELECT ? AS line_id, ? AS run_id, ? AS agreement,
                 'tv.network_prime_rerun' AS formula_id, '2014.1' AS formula_version, ? AS performer_id,
                 'E0' AS engagement_id, ? AS title_id, 'X' || ? AS exhibition_id, ? AS market, 'rerun' AS component,
                 ? AS period_start, ? AS period_end, ? AS amount_cents, ? AS gross_cents, ? AS ph_cents,

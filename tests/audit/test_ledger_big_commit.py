@@ -12,13 +12,15 @@ from greenroom.audit.tables import ensure_audit_tables
 from greenroom.ledger.balance import build_balances, ledger_totals
 from greenroom.store.analytics import connect
 
+from .conftest import write_lines
+
 LINES = 62_000  # 124,000 owed entries (performer + P&H): just over one row group
 
 
 def test_balances_see_every_entry_after_a_big_posting(settings) -> None:
     with connect(settings) as con:
         ensure_audit_tables(con)
-        con.execute(f"""INSERT INTO residual_lines BY NAME SELECT 'L' || i AS line_id, 1::BIGINT AS run_id,
+        write_lines(con, f"""SELECT 'L' || i AS line_id, 1::BIGINT AS run_id,
             'sag-aftra-tv-theatrical' AS agreement, 'f' AS formula_id, '1' AS formula_version,
             'P' || (i % 500) AS performer_id, 'T' || (i // 500) AS title_id, 'syndication' AS market,
             DATE '2021-01-01' AS period_start, DATE '2021-01-01' AS period_end, 1000::BIGINT AS amount_cents,
