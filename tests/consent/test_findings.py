@@ -190,6 +190,54 @@ def test_the_demo_uses_performers_and_titles_of_the_residuals_data(settings):
     summary = seed_demo(settings, seed=5, groups=1)
     assert summary["from_residuals_data"] == 4 and summary["matches"], summary
     snap = reg.snapshot(settings)
-    assert {p for p in snap.performers if p.startswith("PX")} and len(snap.performers) == 5
+    assert {p for p in snap.performers if p.startswith("PX")} and len(snap.performers) == 6
     tv = [r for r in snap.replicas.values() if r.agreement == rules.TV and r.origin_project]
     assert tv and all(r.origin_project.startswith("T") for r in tv)
+
+
+def _commercials_use(settings, notified_at, use_id):
+    return reg.report_use(settings, performer_id="P1", replica_id="R1", producer="Studio", project="SPOT-1",
+                          start_date=dt.date(2025, 8, 10), days=1, rate_cents=100000, notified_at=notified_at,
+                          use_id=use_id, medium=use_id)  # a medium per use keeps the three uses apart
+
+
+def test_use_notice(settings):
+    reg.record_performer(settings, "P1")
+    reg.record_replica(settings, performer_id="P1", kind=rules.EMPLOYMENT_BASED, agreement=rules.COMMERCIALS,
+                       producer="Studio", replica_id="R1")
+    consent(settings, projects=["SPOT-1"], signed_on=dt.date(2025, 8, 1))
+    _commercials_use(settings, dt.datetime(2025, 8, 8, 0), "U-OK")        # exactly 48 hours before the 10th
+    _commercials_use(settings, dt.datetime(2025, 8, 8, 0, 1), "U-LATE")   # a minute short
+    _commercials_use(settings, None, "U-NONE")
+    found = {f.subject_id: f.reason for f in api.list_findings(settings, type=cf.USE_NOTICE)}
+    assert set(found) == {"U-LATE", "U-NONE"}
+    assert "given 47 h 59 min before its first day (2025-08-10); 48 hours required" in found["U-LATE"]
+    assert found["U-NONE"].startswith("no notice of this use")
+    # TV/Theatrical requires notice of creation sessions, not of each use.
+    tv_replica(settings, performer="P2", replica_id="R2")
+    consent(settings, performer="P2", replica_id="R2", consent_id="C2")
+    reg.report_use(settings, performer_id="P2", replica_id="R2", producer="Studio", project="FILM",
+                   start_date=DAY + dt.timedelta(days=1), days=1)
+    assert not api.list_findings(settings, performer_id="P2", type=cf.USE_NOTICE)
+
+
+def test_minor_sexual_depiction(settings):
+    on = dt.date(2026, 8, 1)  # the 2026 contracts' protection is in force from 7/1/2026
+    reg.record_performer(settings, "P1", born_on=dt.date(2009, 8, 2))       # 16 at the scan, 17 at the use
+    reg.record_performer(settings, "P2", born_on=dt.date(2008, 8, 1))       # 18 on the day of use
+    reg.record_performer(settings, "P3", born_on=dt.date(2008, 8, 1))       # scanned at 15, used at 18
+    for p, made in (("P1", dt.date(2025, 9, 1)), ("P2", None), ("P3", dt.date(2023, 9, 1))):
+        reg.record_replica(settings, performer_id=p, kind=rules.INDEPENDENT, agreement=rules.TV, producer="Studio",
+                           origin_project="FILM", created_on=made, replica_id=f"R{p}")
+        consent(settings, performer=p, replica_id=f"R{p}", consent_id=f"C{p}", signed_on=on)
+        reg.report_use(settings, performer_id=p, replica_id=f"R{p}", producer="Studio", project="FILM",
+                       start_date=on, days=1, agreed_cents=100000, sexual_content=True, use_id=f"U{p}")
+    found = {f.subject_id: f.reason for f in api.list_findings(settings, type=cf.MINOR)}
+    assert set(found) == {"UP1", "UP3"}
+    assert "aged 15 on 2023-09-01" in found["UP3"] and "not allowed even with consent" in found["UP1"]
+    # Before the 2026 contracts, and without sexual content, there is no such finding.
+    reg.report_use(settings, performer_id="P1", replica_id="RP1", producer="Studio", project="FILM",
+                   start_date=dt.date(2026, 6, 30), days=1, agreed_cents=100000, sexual_content=True, use_id="EARLY")
+    reg.report_use(settings, performer_id="P1", replica_id="RP1", producer="Studio", project="FILM",
+                   start_date=on, end_date=on + dt.timedelta(days=1), days=1, agreed_cents=100000, use_id="CLEAN")
+    assert {f.subject_id for f in api.list_findings(settings, type=cf.MINOR)} == {"UP1", "UP3"}

@@ -24,9 +24,10 @@ from greenroom.consent.registry import (
     revoke,
     suspend,
     verify,
+    withdraw_use,
 )
 
 __all__ = ["ConsentError", "ask", "compensation", "explain_line", "export_member", "history", "list_findings",
            "member_record",
            "post_compensation", "record_consent", "record_notice", "record_performer", "record_replica",
-           "report_use", "revoke", "seed_demo", "suspend", "verify"]
+           "report_use", "revoke", "seed_demo", "suspend", "verify", "withdraw_use"]

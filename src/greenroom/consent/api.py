@@ -12,7 +12,7 @@ from greenroom.config import Settings
 from greenroom.consent.compensation import Result, compute, write_lines
 from greenroom.consent.compliance import Finding, all_findings
 from greenroom.consent.policy import PolicyRow, policy
-from greenroom.consent.registry import REVOCATION, SUSPENSION, as_dict, log_entries, snapshot
+from greenroom.consent.registry import REVOCATION, SUSPENSION, WITHDRAWAL, as_dict, log_entries, snapshot
 from greenroom.store import analytics
 
 
@@ -106,6 +106,10 @@ def member_record(settings: Settings, performer_id: str) -> dict[str, Any]:
         "uses": uses,
         "revocations": [as_dict(e) for e in snap.status if e.kind == REVOCATION],
         "suspensions": [as_dict(e) for e in snap.status if e.kind == SUSPENSION],
+        # Reports staff withdrew (e.g. the wrong one of two conflicting reports): kept, no longer uses.
+        "withdrawn_uses": [{**as_dict(u), "withdrawal": next((as_dict(e) for e in snap.status if e.kind == WITHDRAWAL
+                                                              and e.use_id == u.use_id), None)}
+                           for u in sorted(snap.withdrawn, key=lambda x: (x.start_date, x.use_id))],
         "findings": [f.to_dict() for f in all_findings(snap)],
         "history": history(settings, performer_id=performer_id),
         "compensation": {"lines": [{**ln.row(0), "citations": ln.citations()} for ln in owed.lines],

@@ -28,7 +28,7 @@ from greenroom.consent.registry import (
 
 REQUIRED = ("performer_id", "replica_id", "producer", "project", "start_date")
 OPTIONAL = ("use_id", "end_date", "days", "medium", "description", "scenes", "lines_generated", "real_time", "role",
-            "rate_cents", "agreed_cents", "sides")
+            "rate_cents", "agreed_cents", "sides", "notified_at", "sexual_content")
 _TRUE = ("1", "true", "yes", "y", "t")
 _FALSE = ("", "0", "false", "no", "n", "f")
 
@@ -77,6 +77,16 @@ def _date(row: dict[str, str], col: str, required: bool) -> dt.date | None:
         raise RowError(col, f"{raw!r} is not a date (YYYY-MM-DD)") from None
 
 
+def _when(row: dict[str, str], col: str) -> dt.datetime | None:
+    raw = (row.get(col) or "").strip()
+    if not raw:
+        return None
+    try:
+        return dt.datetime.fromisoformat(raw)
+    except ValueError:
+        raise RowError(col, f"{raw!r} is not a date and time (YYYY-MM-DDTHH:MM)") from None
+
+
 def _int(row: dict[str, str], col: str) -> int | None:
     raw = (row.get(col) or "").strip().replace(",", "")
     if not raw:
@@ -113,7 +123,8 @@ def parse_row(row: dict[str, str]) -> dict[str, Any]:
         "lines_generated": _int(row, "lines_generated") or 0, "real_time": _bool(row, "real_time"),
         "role": (row.get("role") or "").strip() or "principal", "rate_cents": _int(row, "rate_cents"),
         "agreed_cents": _int(row, "agreed_cents"), "sides": _int(row, "sides"),
-        "use_id": (row.get("use_id") or "").strip() or None,
+        "use_id": (row.get("use_id") or "").strip() or None, "notified_at": _when(row, "notified_at"),
+        "sexual_content": _bool(row, "sexual_content"),
     }
 
 

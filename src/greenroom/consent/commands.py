@@ -57,11 +57,11 @@ def _need_when(value: dt.datetime | None, name: str) -> dt.datetime:
 
 @app.command("performer")
 def performer_command(ctx: typer.Context, performer_id: str, name: str = "", deceased_on: str = "",
-                      representative: str = "") -> None:
+                      representative: str = "", born_on: str = "") -> None:
     """Record a performer in the registry."""
     try:
         reg.record_performer(settings_from(ctx), performer_id, name, _date(deceased_on, "--deceased-on"),
-                             representative or None)
+                             representative or None, _date(born_on, "--born-on"))
     except reg.ConsentError as e:
         raise fail(str(e)) from None
     console.print(f"recorded performer {performer_id}")
@@ -162,6 +162,18 @@ def revoke_command(ctx: typer.Context, consent_id: str, on: Day, reason: str = "
     except reg.ConsentError as err:
         raise fail(str(err)) from None
     console.print(f"recorded revocation {e.event_id}")
+
+
+@app.command("withdraw")
+def withdraw_command(ctx: typer.Context, use_id: str,
+                     reason: Annotated[str, typer.Option(help="Why, e.g. which report is right.")],
+                     on: str = "") -> None:
+    """Withdraw a reported use (e.g. the wrong one of two conflicting reports): a new event, nothing deleted."""
+    try:
+        e = reg.withdraw_use(settings_from(ctx), use_id, reason, _date(on, "--on"))
+    except reg.ConsentError as err:
+        raise fail(str(err)) from None
+    console.print(f"recorded withdrawal {e.event_id} of use {use_id}")
 
 
 @app.command("suspend")

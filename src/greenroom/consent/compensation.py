@@ -318,10 +318,11 @@ def compute(snap: Snapshot) -> Result:
     """Every owed line for the registry's uses and creation sessions; what cannot be priced, with why."""
     result = Result()
     for u in sorted(snap.uses, key=lambda x: x.use_id):
-        if u.duplicate_of is not None:
+        first = snap.duplicate_of(u)
+        if first is not None:
             result.unknown.append((u.use_id, u.performer_id,
-                                   f"reported again as a duplicate of {u.duplicate_of} with different figures: "
-                                   "not priced until staff settle which report is right"))
+                                   f"reported again as a duplicate of {first} with different figures: "
+                                   "not priced until staff withdraw the wrong report"))
             continue
         try:
             line = use_line(u, snap)

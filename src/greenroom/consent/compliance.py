@@ -1,6 +1,7 @@
 """Compliance findings over the registry: uses without a covering consent, uses after revocation or
 during a suspension, late or missing notices, consents buried in standard terms, blanket consents,
-consents signed by someone not entitled, conflicting duplicate reports, and uses that cannot be priced.
+consents signed by someone not entitled, conflicting duplicate reports, uses that cannot be priced,
+Commercials uses without 48 hours' notice, and nude or sexual depictions by a minor's replica.
 """
 
 from __future__ import annotations
@@ -26,8 +27,10 @@ BLANKET = "blanket_consent"
 SIGNER = "signer_not_authorised"
 DUPLICATE = "duplicate_report"
 UNPRICED = "compensation_unknown"
+USE_NOTICE = "use_notice"
+MINOR = "minor_sexual_depiction"
 TYPES = (USE_WITHOUT_CONSENT, USE_BEFORE_CONSENT, USE_AFTER_REVOCATION, USE_DURING_SUSPENSION, LATE_NOTICE,
-         MISSING_NOTICE, NOT_SEPARATE, BLANKET, SIGNER, DUPLICATE, UNPRICED)
+         MISSING_NOTICE, NOT_SEPARATE, BLANKET, SIGNER, DUPLICATE, UNPRICED, USE_NOTICE, MINOR)
 _BY_CODE = {"revoked": USE_AFTER_REVOCATION, "suspended": USE_DURING_SUSPENSION, "before_consent": USE_BEFORE_CONSENT}
 
 
@@ -68,10 +71,73 @@ def use_findings(snap: Snapshot) -> list[Finding]:
         out.append(Finding(kind, u.performer_id, u.producer, u.project, u.use_id, u.start_date, best.reason,
                            _agreement(snap, u.replica_id)))
     for u in snap.uses:
-        if u.duplicate_of:
+        first = snap.duplicate_of(u)
+        if first:
             out.append(Finding(DUPLICATE, u.performer_id, u.producer, u.project, u.use_id, u.start_date,
-                               f"the same use was reported before as {u.duplicate_of} with different figures",
+                               f"the same use was reported before as {first} with different figures; withdraw "
+                               f"the wrong report (`greenroom consent withdraw {u.use_id}` or {first})",
                                _agreement(snap, u.replica_id)))
+    return out
+
+
+def use_notice_findings(snap: Snapshot) -> list[Finding]:
+    """Uses under an agreement that requires notice before use (Commercials) with no notice or too little."""
+    out = []
+    for u in sorted(snap.uses, key=lambda x: (x.start_date, x.use_id)):
+        agreement = _agreement(snap, u.replica_id)
+        pid = rules.USE_NOTICE_PARAM.get(agreement)
+        dated = load_pack(agreement).dated(pid, u.start_date) if pid else None
+        if dated is None:
+            continue
+        hours = int(dated.value)
+        # Reports give the use's dates, not times: the use is taken to begin when its first day does.
+        begins = dt.datetime.combine(u.start_date, dt.time())
+        if u.notified_at is None:
+            reason = f"no notice of this use was reported ({hours} hours before use required, {dated.ref_id})"
+        elif u.notified_at > begins - dt.timedelta(hours=hours):
+            minutes = int((begins - u.notified_at).total_seconds() // 60)
+            # Whole minutes, so a notice a minute short never reads as the full period.
+            when = "before" if minutes >= 0 else "after the start of"
+            given = f"{abs(minutes) // 60} h {abs(minutes) % 60:02d} min"
+            reason = (f"notice of the use given {given} {when} its first day ({u.start_date}); "
+                      f"{hours} hours required ({dated.ref_id})")
+        else:
+            continue
+        out.append(Finding(USE_NOTICE, u.performer_id, u.producer, u.project, u.use_id, u.start_date, reason,
+                           agreement))
+    return out
+
+
+def _age(born: dt.date, on: dt.date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def minor_findings(snap: Snapshot) -> list[Finding]:
+    """Nude or sexual depictions by the replica of a performer who was a minor when it was made or used."""
+    out = []
+    for u in sorted(snap.uses, key=lambda x: (x.start_date, x.use_id)):
+        replica = snap.replicas.get(u.replica_id)
+        performer = snap.performers.get(u.performer_id)
+        if not u.sexual_content or replica is None or performer is None or performer.born_on is None:
+            continue
+        pack = load_pack(replica.agreement)
+        if "ai.minor_sexual_depiction_prohibited" not in pack.parameters:
+            continue
+        rule = pack.dated("ai.minor_sexual_depiction_prohibited", u.start_date)
+        age = pack.dated("ai.minor_age", u.start_date)
+        if rule is None or not rule.value or age is None:
+            continue
+        # A minor's replica stays a minor's when aged up later: the age when it was made counts too.
+        when = [d for d in (replica.created_on, u.start_date) if d is not None]
+        young = [d for d in when if _age(performer.born_on, d) < int(age.value)]
+        if not young:
+            continue
+        on = young[0]
+        out.append(Finding(MINOR, u.performer_id, u.producer, u.project, u.use_id, u.start_date,
+                           f"the replica of a performer aged {_age(performer.born_on, on)} on {on} (born "
+                           f"{performer.born_on}; a minor under {age.value}) was used for a nude or sexual "
+                           f"depiction, which is not allowed even with consent ({rule.ref_id}; {age.ref_id})",
+                           replica.agreement))
     return out
 
 
@@ -145,7 +211,7 @@ def unpriced_findings(snap: Snapshot) -> list[Finding]:
     uses = {u.use_id: u for u in snap.uses}
     notices = {n.notice_id: n for n in snap.notices}
     for subject, performer, reason in compute(snap).unknown:
-        if subject in uses and uses[subject].duplicate_of:
+        if subject in uses and snap.duplicate_of(uses[subject]):
             continue  # already a duplicate_report finding
         u, n = uses.get(subject), notices.get(subject)
         producer = u.producer if u else n.producer if n else ""
@@ -158,5 +224,6 @@ def unpriced_findings(snap: Snapshot) -> list[Finding]:
 
 def all_findings(snap: Snapshot) -> list[Finding]:
     """Every compliance finding in the registry."""
-    found = use_findings(snap) + consent_findings(snap) + notice_findings(snap) + unpriced_findings(snap)
+    found = (use_findings(snap) + consent_findings(snap) + notice_findings(snap) + unpriced_findings(snap)
+             + use_notice_findings(snap) + minor_findings(snap))
     return sorted(found, key=lambda f: (f.performer_id, f.type, f.subject_id))

@@ -27,7 +27,7 @@ from greenroom.store.db import session_factory
 
 USE_COLUMNS = ("use_id", "performer_id", "replica_id", "producer", "project", "start_date", "end_date", "days",
                "medium", "description", "scenes", "lines_generated", "real_time", "role", "rate_cents",
-               "agreed_cents", "sides")
+               "agreed_cents", "sides", "notified_at", "sexual_content")
 # Interactive uses sit around one strike, so the suspension's reach is known exactly.
 INTERACTIVE_DAY = dt.date(2025, 8, 1)
 STRIKE_START = INTERACTIVE_DAY + dt.timedelta(days=40)
@@ -211,7 +211,8 @@ def _interactive(settings: Settings, plan: _Plan, p: str) -> list[str]:
 
 def _sound_and_commercials(settings: Settings, plan: _Plan, p: str) -> list[str]:
     """A session singer's replica paid three sides minimum; a multi-project sound consent (blanket); a
-    commercial use with no session fee reported (cannot be priced); one use reported twice, differently."""
+    commercial use with no session fee and no notice of use reported (cannot be priced; no 48 hours' notice)
+    and one with both; one use reported twice, differently."""
     label, album, single = PRODUCERS[3], f"{plan.prefix}Album-G", f"{plan.prefix}Single-H"
     day = _day(plan, dt.date(2025, 7, 1))
     voice = reg.record_replica(settings, performer_id=p, kind=rules.VOICE, agreement=rules.SOUND, producer=label,
@@ -231,6 +232,9 @@ def _sound_and_commercials(settings: Settings, plan: _Plan, p: str) -> list[str]
                        consent_id=plan.next_id("C"))
     start = day + dt.timedelta(days=20)
     _use(plan, p, ad.replica_id, ad_maker, spot, start, days=1, medium="online")
+    noticed = start + dt.timedelta(days=7)
+    _use(plan, p, ad.replica_id, ad_maker, spot, noticed, days=1, medium="online", rate_cents="80000",
+         notified_at=dt.datetime.combine(noticed, dt.time()) - dt.timedelta(hours=plan.rng.choice((48, 60, 96))))
     first = _use(plan, p, voice.replica_id, label, album, start, days=1, role="session_singer", sides="4",
                  rate_cents="25000")
     again = dict(plan.use_rows[-1])
@@ -239,7 +243,7 @@ def _sound_and_commercials(settings: Settings, plan: _Plan, p: str) -> list[str]
     identical = dict(plan.use_rows[-2])
     identical["use_id"] = first  # the same report sent twice changes nothing
     plan.use_rows.append(identical)
-    return [cf.BLANKET, cf.UNPRICED, cf.DUPLICATE]
+    return [cf.BLANKET, cf.UNPRICED, cf.USE_NOTICE, cf.DUPLICATE]
 
 
 def _deceased(settings: Settings, plan: _Plan) -> list[str]:
@@ -259,6 +263,38 @@ def _deceased(settings: Settings, plan: _Plan) -> list[str]:
                        signed_by="representative", signer_name="Estate of the performer", consent_id=plan.next_id("C"))
     _use(plan, pid, r.replica_id, producer, project, dt.date(2025, 10, 1), days=1, agreed_cents="300000")
     return [cf.SIGNER]
+
+
+def _minor(settings: Settings, plan: _Plan) -> list[str]:
+    """A performer scanned at 16: their replica used for a sexual scene after the 2026 contracts took effect."""
+    pid = f"{plan.prefix}P-MINOR"
+    reg.record_performer(settings, pid, "Demo Young Performer", born_on=dt.date(2009, 3, 1))
+    producer, project = PRODUCERS[1], f"{plan.prefix}Feature-M"
+    r = reg.record_replica(settings, performer_id=pid, kind=rules.INDEPENDENT, agreement=rules.TV,
+                           producer=producer, created_on=dt.date(2025, 6, 1), description="from a 2025 photo shoot",
+                           replica_id=plan.next_id("R"))
+    reg.record_consent(settings, performer_id=pid, replica_id=r.replica_id, producer=producer, projects=[project],
+                       description="aged-up body double in the hotel scene, scene 22", signed_on=dt.date(2026, 7, 10),
+                       consent_id=plan.next_id("C"))
+    _use(plan, pid, r.replica_id, producer, project, dt.date(2026, 8, 3), days=1, agreed_cents="400000",
+         sexual_content=True)
+    return [cf.MINOR]
+
+
+def _withdrawn_duplicate(settings: Settings, plan: _Plan, p: str) -> list[str]:
+    """A use reported twice with different figures, then staff withdraw the wrong report: nothing is found."""
+    producer, project = PRODUCERS[0], plan.title(p, 0, "Feature-W")
+    day = _day(plan, dt.date(2025, 11, 1))
+    r = reg.record_replica(settings, performer_id=p, kind=rules.INDEPENDENT, agreement=rules.TV, producer=producer,
+                           description="from the trailer footage", replica_id=plan.next_id("R"))
+    reg.record_consent(settings, performer_id=p, replica_id=r.replica_id, producer=producer, projects=[project],
+                       description="reaction shot in the teaser, scene 3", signed_on=day, consent_id=plan.next_id("C"))
+    reports = [reg.report_use(settings, performer_id=p, replica_id=r.replica_id, producer=producer, project=project,
+                              start_date=day + dt.timedelta(days=2), days=1, agreed_cents=cents,
+                              use_id=plan.next_id("U"), source="demo") for cents in (150000, 15000)]
+    reg.withdraw_use(settings, reports[1].use.use_id, f"typing error: {reports[0].use.use_id} is the right report",
+                     event_id=plan.next_id("W"))
+    return []
 
 
 def _bad_rows(plan: _Plan) -> int:
@@ -300,6 +336,8 @@ def seed_demo(settings: Settings, seed: int = 7, groups: int = 2, say: Callable[
                       (_sound_and_commercials, d), (_interactive, b)):
             plan.expected.update(fn(settings, plan, p))
     plan.expected.update(_deceased(settings, plan))
+    plan.expected.update(_minor(settings, plan))
+    plan.expected.update(_withdrawn_duplicate(settings, plan, performers[0]))
     # A strike: every Interactive Media consent of this demo's producer is suspended for a fortnight.
     reg.suspend(settings, STRIKE_START, STRIKE_END, agreement=rules.INTERACTIVE, producer=PRODUCERS[2],
                 reason="strike: consents suspended", event_id=plan.next_id("S"))
@@ -317,7 +355,7 @@ def seed_demo(settings: Settings, seed: int = 7, groups: int = 2, say: Callable[
     findings = [f for f in cf.all_findings(reg.snapshot(settings)) if f.subject_id.startswith(prefix)]
     got = Counter(f.type for f in findings)
     owed, run = post_compensation(settings)  # so `greenroom audit run` sees what the demo's uses owe
-    return {"seed": seed, "performers": len(performers) + 1, "from_residuals_data": len(found),
+    return {"seed": seed, "performers": len(performers) + 2, "from_residuals_data": len(found),
             "uses_file": str(path), "rows": loaded.rows, "recorded": loaded.recorded, "already": loaded.already,
             "duplicates": loaded.duplicates, "rejected": loaded.rejected, "bad_rows_planted": bad,
             "expected": dict(sorted(plan.expected.items())), "found": dict(sorted(got.items())),

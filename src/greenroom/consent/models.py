@@ -28,6 +28,7 @@ class Performer(Base):
     name: Mapped[str] = mapped_column(String(200), default="")
     deceased_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     representative: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    born_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # minors' replicas have extra protection
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -121,17 +122,22 @@ class Use(Base):
     sides: Mapped[int | None] = mapped_column(Integer, nullable=True)
     source: Mapped[str] = mapped_column(String(512), default="")
     duplicate_of: Mapped[str | None] = mapped_column(_ID, nullable=True)
+    # When the producer notified the performer of this use (Commercials: 48 hours before use).
+    notified_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    sexual_content: Mapped[bool] = mapped_column(Boolean, default=False)  # nude or sexual depiction
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class StatusEvent(Base):
-    """A revocation of one consent, or a suspension (e.g. during a strike) of the consents it matches."""
+    """A revocation of one consent, a suspension (e.g. during a strike) of the consents it matches, or a
+    withdrawal of one reported use (e.g. the wrong one of two conflicting reports)."""
 
     __tablename__ = "consent_status_events"
 
     event_id: Mapped[str] = mapped_column(_ID, primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
     consent_id: Mapped[str | None] = mapped_column(_ID, nullable=True)
+    use_id: Mapped[str | None] = mapped_column(_ID, nullable=True)
     performer_id: Mapped[str | None] = mapped_column(_ID, nullable=True)
     producer: Mapped[str | None] = mapped_column(String(200), nullable=True)
     agreement: Mapped[str | None] = mapped_column(String(64), nullable=True)

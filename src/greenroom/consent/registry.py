@@ -25,10 +25,18 @@ from greenroom.store.db import Base, session_factory
 T = TypeVar("T")
 RECORD_TABLES: dict[str, type[Base]] = {
     "performer": Performer, "replica": Replica, "consent": Consent, "notice": Notice, "use": Use,
-    "revocation": StatusEvent, "suspension": StatusEvent,
+    "revocation": StatusEvent, "suspension": StatusEvent, "withdrawal": StatusEvent,
 }
 REVOCATION = "revocation"
 SUSPENSION = "suspension"
+WITHDRAWAL = "withdrawal"
+# Columns added after records were first logged (migration 0007): a log entry written before then has
+# no such key, and the stored row holds the column's default.
+ADDED_LATER: dict[str, dict[str, Any]] = {
+    "consent_performers": {"born_on": None},
+    "consent_uses": {"notified_at": None, "sexual_content": False},
+    "consent_status_events": {"use_id": None},
+}
 
 
 class ConsentError(ValueError):
@@ -143,15 +151,18 @@ def _replica(s: Session, replica_id: str, performer_id: str) -> Replica:
 
 
 def record_performer(settings: Settings, performer_id: str, name: str = "", deceased_on: dt.date | None = None,
-                     representative: str | None = None) -> Performer:
+                     representative: str | None = None, born_on: dt.date | None = None) -> Performer:
     """Record a performer in the registry (refused if already recorded)."""
     if not performer_id.strip():
         raise ConsentError("a performer needs an id")
+    if born_on is not None and deceased_on is not None and deceased_on < born_on:
+        raise ConsentError(f"the performer died ({deceased_on}) before they were born ({born_on})", "born_on")
 
     def act(s: Session) -> Performer:
         if s.get(Performer, performer_id) is not None:
             raise ConsentError(f"performer {performer_id} is already recorded")
-        p = Performer(performer_id=performer_id, name=name, deceased_on=deceased_on, representative=representative)
+        p = Performer(performer_id=performer_id, name=name, deceased_on=deceased_on, representative=representative,
+                      born_on=born_on)
         _store(s, "performer", p, performer_id)
         return p
 
@@ -289,7 +300,7 @@ def record_notice(settings: Settings, *, performer_id: str, replica_id: str, pro
 
 USE_IDENTITY = ("producer", "project", "replica_id", "start_date", "end_date", "medium", "real_time")
 USE_CONTENT = USE_IDENTITY + ("days", "scenes", "lines_generated", "role", "rate_cents", "agreed_cents", "sides",
-                              "description")
+                              "description", "notified_at", "sexual_content")
 
 
 @dataclass
@@ -309,7 +320,8 @@ def use_key(values: Mapping[str, Any]) -> str:
 def use_values(*, producer: str, project: str, replica_id: str, start_date: dt.date, end_date: dt.date | None = None,
                days: int = 0, medium: str = "", description: str = "", scenes: str = "", lines_generated: int = 0,
                real_time: bool = False, role: str = "principal", rate_cents: int | None = None,
-               agreed_cents: int | None = None, sides: int | None = None) -> dict[str, Any]:
+               agreed_cents: int | None = None, sides: int | None = None, notified_at: dt.datetime | None = None,
+               sexual_content: bool = False) -> dict[str, Any]:
     """A reported use's fields, checked (ConsentError names the bad field)."""
     end = end_date or start_date
     if end < start_date:
@@ -325,7 +337,8 @@ def use_values(*, producer: str, project: str, replica_id: str, start_date: dt.d
     return {"producer": producer, "project": project, "replica_id": replica_id, "start_date": start_date,
             "end_date": end, "medium": medium, "real_time": real_time, "days": days, "scenes": scenes,
             "lines_generated": lines_generated, "role": role, "rate_cents": rate_cents,
-            "agreed_cents": agreed_cents, "sides": sides, "description": description}
+            "agreed_cents": agreed_cents, "sides": sides, "description": description,
+            "notified_at": _utc_naive(notified_at), "sexual_content": bool(sexual_content)}
 
 
 def record_use_in(s: Session, settings: Settings, performer_id: str, values: Mapping[str, Any], source: str = "",
@@ -338,7 +351,11 @@ def record_use_in(s: Session, settings: Settings, performer_id: str, values: Map
     content = _normalised({k: values[k] for k in USE_CONTENT})
     for prior in same_key:
         if _normalised({k: getattr(prior, k) for k in USE_CONTENT}) == content:
-            return UseReport(prior, "already_recorded", [f"use already recorded as {prior.use_id}; nothing changed"])
+            # A withdrawn report sent again (a file re-loaded) stays withdrawn: loading stays idempotent.
+            withdrawn = _withdrawal_of(s, prior.use_id)
+            said = f"; it was withdrawn ({withdrawn.event_id})" if withdrawn is not None else ""
+            return UseReport(prior, "already_recorded",
+                             [f"use already recorded as {prior.use_id}{said}; nothing changed"])
     uid = use_id or new_id("U")
     if s.get(Use, uid) is not None:
         raise ConsentError(f"use {uid} is already recorded with different figures", "use_id")
@@ -357,6 +374,33 @@ def report_use(settings: Settings, *, performer_id: str, source: str = "", use_i
     the same use with different figures is kept and flagged."""
     values = use_values(**fields)
     return write(settings, lambda s: record_use_in(s, settings, performer_id, values, source, use_id))
+
+
+def _withdrawal_of(s: Session, use_id: str) -> StatusEvent | None:
+    return s.execute(select(StatusEvent).where(StatusEvent.kind == WITHDRAWAL, StatusEvent.use_id == use_id)
+                     ).scalars().first()
+
+
+def withdraw_use(settings: Settings, use_id: str, reason: str, on: dt.date | None = None,
+                 event_id: str | None = None) -> StatusEvent:
+    """Withdraw one reported use (e.g. the wrong one of two conflicting reports): a new event, the use is kept."""
+    if not reason.strip():
+        raise ConsentError("say why the report is withdrawn (e.g. which report is right)", "reason")
+
+    def act(s: Session) -> StatusEvent:
+        use = s.get(Use, use_id)
+        if use is None:
+            raise ConsentError(f"no use {use_id!r} to withdraw", "use_id")
+        prior = _withdrawal_of(s, use_id)
+        if prior is not None:
+            raise ConsentError(f"use {use_id} was already withdrawn ({prior.event_id})", "use_id")
+        e = StatusEvent(event_id=event_id or new_id("W"), kind=WITHDRAWAL, consent_id=None, use_id=use_id,
+                        performer_id=use.performer_id, producer=use.producer, agreement=None,
+                        start=on or dt.date.today(), end=None, reason=reason)
+        _store(s, WITHDRAWAL, e, e.event_id)
+        return e
+
+    return write(settings, act)
 
 
 def revoke(settings: Settings, consent_id: str, on: dt.date, reason: str = "", event_id: str | None = None
@@ -422,8 +466,30 @@ class Snapshot:
     uses: list[Use]
     status: list[StatusEvent]
     rejects: list[Reject] = field(default_factory=list)
+    withdrawn: list[Use] = field(default_factory=list)  # reports withdrawn by staff: not uses any more
     _by_performer: dict[str, list[Consent]] | None = field(default=None, repr=False)
     _revocations: dict[str, list[StatusEvent]] | None = field(default=None, repr=False)
+    _duplicates: dict[str, str] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        gone = {e.use_id for e in self.status if e.kind == WITHDRAWAL and e.use_id}
+        if gone:
+            self.withdrawn = [*self.withdrawn, *(u for u in self.uses if u.use_id in gone)]
+            self.uses = [u for u in self.uses if u.use_id not in gone]
+
+    def duplicate_of(self, use: Use) -> str | None:
+        """The report this use conflicts with, among reports not withdrawn (the earliest of the same use)."""
+        if self._duplicates is None:
+            by_key: dict[str, list[Use]] = {}
+            for u in self.uses:
+                by_key.setdefault(u.use_key, []).append(u)
+            self._duplicates = {}
+            for same in by_key.values():
+                # The first report of a use has no duplicate_of; later ones in the order they were recorded.
+                same.sort(key=lambda u: (u.duplicate_of is not None, str(u.recorded_at or ""), u.use_id))
+                for later in same[1:]:
+                    self._duplicates[later.use_id] = same[0].use_id
+        return self._duplicates.get(use.use_id)
 
     def consents_of(self, performer_id: str) -> list[Consent]:
         """The performer's consents (indexed on first use)."""
@@ -497,7 +563,7 @@ def verify(settings: Settings) -> Verification:
                 if found is None:
                     return Verification(False, len(entries), None,
                                         f"{model.__tablename__} row {pk} is not in the log")
-                if _normalised(as_dict(record)) != found[1]:
+                if _normalised(as_dict(record)) != {**ADDED_LATER.get(model.__tablename__, {}), **found[1]}:
                     return Verification(False, len(entries), found[0],
                                         f"{model.__tablename__} row {pk} differs from what the log recorded")
         if stored != len(logged):

@@ -24,6 +24,8 @@ SIGNERS = ("performer", "representative", "union")
 ROLES = ("principal", "background", "session_singer", "royalty_artist")
 
 NOTICE_PARAM = {TV: "ai.notice_hours", COMMERCIALS: "commercials.ai.notice_hours", SOUND: "sound.ai.notice_hours"}
+# Notice before *use* of a replica, not only before its creation (2025 Commercials, residuals-rules.md §a15).
+USE_NOTICE_PARAM = {COMMERCIALS: "commercials.ai.notice_hours"}
 
 # Consent is per project in these agreements; Commercials allow pre-consent across commercials of the
 # same advertiser and product line (residuals-rules.md §a15), so naming several is not blanket there.
