@@ -108,3 +108,29 @@ def test_ai_lines_that_vanish_are_reversed_and_come_back_when_priced_again(demo)
         back = post_owed(con)
         assert back is not None and back.posted > 0
         assert live_ai_cents(con) == result.total_cents + result.total_ph_cents
+
+
+def test_amounts_that_cannot_be_worked_out_are_stored_for_the_audit(settings):
+    from greenroom.consent import registry as reg
+    from greenroom.consent import rules
+    from greenroom.consent.compensation import unknown_amounts
+
+    reg.record_performer(settings, "P1")
+    reg.record_replica(settings, performer_id="P1", kind=rules.INDEPENDENT, agreement=rules.TV, producer="Studio",
+                       replica_id="R1")
+    reg.report_use(settings, performer_id="P1", replica_id="R1", producer="Studio", project="FILM",
+                   start_date=dt.date(2025, 8, 1), days=1, use_id="U1")
+    result, run = api.post_compensation(settings)
+    with analytics.connect(settings) as con:
+        stored = unknown_amounts(con)
+    assert [(r["run_id"], r["subject_id"], r["performer_id"], r["title_id"], r["producer"]) for r in stored] == [
+        (run, "U1", "P1", "FILM", "Studio")]
+    assert "agreed_cents" in stored[0]["reason"] and result.lines == []
+    reg.report_use(settings, performer_id="P1", replica_id="R1", producer="Studio", project="FILM",
+                   start_date=dt.date(2025, 8, 1), days=1, agreed_cents=90000, use_id="U2", medium="streaming")
+    reg.withdraw_use(settings, "U1", "reported without the bargained fee; U2 replaces it")
+    _, run2 = api.post_compensation(settings)
+    with analytics.connect(settings) as con:
+        assert unknown_amounts(con) == []
+        row = con.execute("SELECT not_priced FROM ai_compensation_runs WHERE run_id = ?", [run2]).fetchone()
+    assert row is not None and row[0] == 0

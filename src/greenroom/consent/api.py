@@ -113,7 +113,9 @@ def member_record(settings: Settings, performer_id: str) -> dict[str, Any]:
         "findings": [f.to_dict() for f in all_findings(snap)],
         "history": history(settings, performer_id=performer_id),
         "compensation": {"lines": [{**ln.row(0), "citations": ln.citations()} for ln in owed.lines],
-                         "not_priced": [{"subject_id": s, "reason": r} for s, _, r in owed.unknown],
+                         "not_priced": [{"subject_id": s, "project": owed.about.get(s, ("", ""))[0],
+                                         "producer": owed.about.get(s, ("", ""))[1], "reason": r}
+                                        for s, _, r in owed.unknown],
                          "total_cents": owed.total_cents, "total_ph_cents": owed.total_ph_cents},
     }
     plain: dict[str, Any] = _plain(record)

@@ -251,7 +251,8 @@ def compensation_command(ctx: typer.Context, performer: str = "",
     settings = settings_from(ctx)
     if post:
         result, run = api.post_compensation(settings)
-        console.print(f"stored {len(result.lines)} lines as run {run} in ai_compensation_lines")
+        console.print(f"stored {len(result.lines)} lines as run {run} in ai_compensation_lines and "
+                      f"{len(result.unknown)} amounts that cannot be worked out in ai_compensation_unknown")
     else:
         result = api.compensation(settings, performer or None)
     table = Table("line", "performer", "project", "rule", "units", "owed", "P&H", "due", "unverified")
@@ -264,8 +265,10 @@ def compensation_command(ctx: typer.Context, performer: str = "",
     console.print(table)
     console.print(f"owed {format_cents(result.total_cents)} + P&H {format_cents(result.total_ph_cents)}; "
                   f"{len(result.unknown)} not priced")
-    for subject, _, why in result.unknown[:20]:
-        console.print(f"  {subject}: {escape(why)}")
+    for subject, who, why in result.unknown[:20]:
+        if not performer or who == performer:
+            console.print(f"  NOT PRICED {subject} ({who}, {escape(result.about.get(subject, ('', ''))[0])}): "
+                          f"{escape(why)}")
 
 
 @app.command("history")

@@ -118,6 +118,7 @@ class Result:
 
     lines: list[Line] = field(default_factory=list)
     unknown: list[tuple[str, str, str]] = field(default_factory=list)  # (subject id, performer id, reason)
+    about: dict[str, tuple[str, str]] = field(default_factory=dict)  # unknown subject -> (project, producer)
 
     @property
     def total_cents(self) -> int:
@@ -319,6 +320,7 @@ def compute(snap: Snapshot) -> Result:
     result = Result()
     for u in sorted(snap.uses, key=lambda x: x.use_id):
         first = snap.duplicate_of(u)
+        result.about[u.use_id] = (u.project, u.producer)
         if first is not None:
             result.unknown.append((u.use_id, u.performer_id,
                                    f"reported again as a duplicate of {first} with different figures: "
@@ -332,6 +334,7 @@ def compute(snap: Snapshot) -> Result:
         if line is not None and line.gross_cents:
             result.lines.append(line)
     for n in sorted(snap.notices, key=lambda x: x.notice_id):
+        result.about[n.notice_id] = (n.project, n.producer)
         try:
             line = session_line(n, snap)
         except Unknown as why:
@@ -352,6 +355,14 @@ CREATE TABLE IF NOT EXISTS {PERFORMED_TABLE} (
 AS_IF_PERFORMED = ("ai.tv.ebdr_use", "ai.tv.background_as_principal")
 
 
+# What could not be priced, kept with each run so the audit and staff see the amounts nobody can check yet.
+UNKNOWN_TABLE = "ai_compensation_unknown"
+UNKNOWN_DDL = f"""
+CREATE TABLE IF NOT EXISTS {UNKNOWN_TABLE} (
+  run_id BIGINT, subject_id VARCHAR, performer_id VARCHAR, title_id VARCHAR, producer VARCHAR, reason VARCHAR
+)"""
+UNKNOWN_COLUMNS = ("run_id", "subject_id", "performer_id", "title_id", "producer", "reason")
+
 RUNS_TABLE = "ai_compensation_runs"
 RUNS_DDL = f"""
 CREATE TABLE IF NOT EXISTS {RUNS_TABLE} (
@@ -360,9 +371,11 @@ CREATE TABLE IF NOT EXISTS {RUNS_TABLE} (
 
 
 def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
-    """Create ai_compensation_lines, ai_performed_days and ai_compensation_runs if missing."""
+    """Create ai_compensation_lines, ai_performed_days, ai_compensation_unknown and ai_compensation_runs if
+    missing."""
     con.execute(LINES_DDL)
     con.execute(PERFORMED_DDL)
+    con.execute(UNKNOWN_DDL)
     con.execute(RUNS_DDL)
 
 
@@ -371,6 +384,14 @@ def last_run(con: duckdb.DuckDBPyConnection) -> int | None:
     ensure_table(con)
     row = con.execute(f"SELECT max(run_id) FROM {RUNS_TABLE}").fetchone()
     return int(row[0]) if row and row[0] is not None else None
+
+
+def unknown_amounts(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """The uses and sessions the stored run could not price, with why (for the audit and staff)."""
+    ensure_table(con)
+    cur = con.execute(f"SELECT * FROM {UNKNOWN_TABLE} ORDER BY performer_id, subject_id")
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
 def performed_days(result: Result) -> list[tuple[str, str, str, str, int, dt.date, dt.date]]:
@@ -387,6 +408,11 @@ def write_lines(con: duckdb.DuckDBPyConnection, result: Result) -> int:
     try:
         con.execute(f"DELETE FROM {TABLE}")
         con.execute(f"DELETE FROM {PERFORMED_TABLE}")
+        con.execute(f"DELETE FROM {UNKNOWN_TABLE}")
+        if result.unknown:
+            _insert(con, UNKNOWN_TABLE, UNKNOWN_COLUMNS,
+                    [[run, subject, performer, *result.about.get(subject, ("", "")), why]
+                     for subject, performer, why in result.unknown])
         days = performed_days(result)
         if days:
             names = ("performer_id", "title_id", "use_id", "line_id", "days", "period_start", "period_end")

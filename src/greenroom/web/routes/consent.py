@@ -173,6 +173,33 @@ def _use(request: Request, performer_id: str, body: NewUse) -> dict[str, Any]:
     return {"use": as_dict(report.use), "status": report.status, "messages": report.messages}
 
 
+class Withdrawal(BaseModel):
+    """Why a reported use is withdrawn (e.g. which of two conflicting reports is right)."""
+
+    reason: str
+    on: dt.date | None = None
+
+
+def _withdraw(request: Request, performer_id: str, use_id: str, body: Withdrawal) -> dict[str, Any]:
+    from greenroom.consent import ConsentError, withdraw_use
+    from greenroom.consent.registry import as_dict, snapshot
+
+    snap = snapshot(state(request).settings, performer_id)
+    if not any(u.use_id == use_id for u in [*snap.uses, *snap.withdrawn]):
+        raise HTTPException(404, f"use_id: {performer_id} has no reported use {use_id!r}")
+    try:
+        return as_dict(withdraw_use(state(request).settings, use_id, body.reason, body.on))
+    except ConsentError as exc:
+        raise _error(exc) from None
+
+
+@router.post("/api/consent/members/{performer_id}/uses/{use_id}/withdraw")
+def api_withdraw(request: Request, performer_id: str, use_id: str, body: Withdrawal,
+                 user: User = Depends(require(Permission.consent_write))) -> dict[str, Any]:
+    """Withdraw a reported use (a new event in the log; the report is kept), e.g. one of two conflicting reports."""
+    return _withdraw(request, performer_id, use_id, body)
+
+
 @router.post("/api/consent/members/{performer_id}/replicas")
 def api_replica(request: Request, performer_id: str, body: NewReplica,
                 user: User = Depends(require(Permission.consent_write))) -> dict[str, Any]:
@@ -253,6 +280,15 @@ def form_use(request: Request, performer_id: str, replica_id: Annotated[str, For
                                               start_date=start, end_date=_date(end_date, "end_date"), days=days,
                                               medium=medium, role=role))
     return _back(performer_id, f"use {made['use']['use_id']} {made['status'].replace('_', ' ')}")
+
+
+@router.post("/staff/consent/{performer_id}/withdrawals", include_in_schema=False)
+def form_withdraw(request: Request, performer_id: str, use_id: Annotated[str, Form()],
+                  reason: Annotated[str, Form()],
+                  user: User = Depends(require(Permission.consent_write))) -> Response:
+    """Withdraw a reported use from the member's consent page."""
+    made = _withdraw(request, performer_id, use_id, Withdrawal(reason=reason))
+    return _back(performer_id, f"use {use_id} withdrawn ({made['event_id']})")
 
 
 @router.get("/me/consents", include_in_schema=False)
