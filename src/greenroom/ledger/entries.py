@@ -98,8 +98,10 @@ def ensure_ledger(con: duckdb.DuckDBPyConnection) -> None:
 def live_sql(kind: str | None = None) -> str:
     """SQL for the live entries: neither a reversal nor reversed. Sums over them equal sums over all."""
     where = f" AND e.kind = '{kind}'" if kind else ""
-    return ("SELECT e.* FROM ledger_entries e WHERE e.reverses IS NULL AND NOT EXISTS "
-            f"(SELECT 1 FROM ledger_entries r WHERE r.reverses = e.entry_id){where}")
+    # An anti join on the (few) reversed ids: DuckDB ran the NOT EXISTS form as a mark join over every
+    # entry id, ten times slower.
+    return ("SELECT e.* FROM ledger_entries e ANTI JOIN (SELECT reverses AS rid FROM ledger_entries "
+            f"WHERE reverses IS NOT NULL) r ON r.rid = e.entry_id WHERE e.reverses IS NULL{where}")
 
 
 def batch_posted(con: duckdb.DuckDBPyConnection, batch_id: str) -> bool:
