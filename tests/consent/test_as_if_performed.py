@@ -134,3 +134,21 @@ def test_an_explanation_without_replica_days_says_nothing_about_them() -> None:
     lines: dict[Any, Any] = dict(con.execute("SELECT performer_id, line_id FROM residual_lines").fetchall())
     assert "digital performance" not in plain_words(explain_line(con, lines["P2"]))
     assert "plus 3 days of digital performance" in plain_words(explain_line(con, lines["P1"]))
+
+
+def test_days_on_a_title_with_no_engagement_are_listed(settings: Settings) -> None:
+    from typer.testing import CliRunner
+
+    from greenroom.cli import app
+    from greenroom.consent.compensation import days_without_engagement
+
+    _registry_with_two_replicas(settings)
+    api.post_compensation(settings)
+    with analytics.connect(settings) as con:
+        assert days_without_engagement(con) == [("P1", "FILM", "U1", 3)]  # nothing loaded yet
+        load_situation(situation_inputs([RECENT], ENGAGEMENTS, [RECENT_RERUN]), con)
+        assert days_without_engagement(con) == []
+        con.execute("DELETE FROM engagements WHERE performer_id = 'P1'")
+    out = CliRunner().invoke(app, ["--data-dir", str(settings.data_dir), "consent", "compensation", "--post"])
+    assert out.exit_code == 0, out.output
+    assert "1 uses paid as if performed earn no residuals yet" in out.output and "U1: 3 days, P1 on FILM" in out.output

@@ -17,8 +17,10 @@ from greenroom.config import Settings
 from greenroom.consent import api
 from greenroom.consent import registry as reg
 from greenroom.consent.bulk import BulkResult, load_consents, load_uses
+from greenroom.consent.compensation import days_without_engagement
 from greenroom.consent.demo import seed_demo
 from greenroom.money import format_cents
+from greenroom.store import analytics
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -253,6 +255,13 @@ def compensation_command(ctx: typer.Context, performer: str = "",
         result, run = api.post_compensation(settings)
         console.print(f"stored {len(result.lines)} lines as run {run} in ai_compensation_lines and "
                       f"{len(result.unknown)} amounts that cannot be worked out in ai_compensation_unknown")
+        with analytics.connect(settings) as con:
+            orphans = days_without_engagement(con)
+        if orphans:
+            console.print(f"{len(orphans)} uses paid as if performed earn no residuals yet: no engagement of the "
+                          "performer on the title is loaded:")
+            for performer_id, title, use, days in orphans[:20]:
+                console.print(f"  {use}: {days} days, {performer_id} on {escape(title)}", highlight=False)
     else:
         result = api.compensation(settings, performer or None)
     table = Table("line", "performer", "project", "rule", "units", "owed", "P&H", "due", "unverified")

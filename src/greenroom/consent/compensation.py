@@ -394,6 +394,18 @@ def unknown_amounts(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
+def days_without_engagement(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, int]]:
+    """(performer, title, use, days) of stored days of digital performance that the residuals engine cannot
+    count yet: no engagement of that performer on that title is loaded."""
+    ensure_table(con)
+    row = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'engagements'").fetchone()
+    missing = "TRUE" if not (row and row[0]) else (
+        "NOT EXISTS (SELECT 1 FROM engagements e WHERE e.performer_id = a.performer_id AND e.title_id = a.title_id)")
+    rows = con.execute(f"SELECT performer_id, title_id, use_id, days FROM {PERFORMED_TABLE} a WHERE {missing} "
+                       "ORDER BY performer_id, title_id, use_id").fetchall()
+    return [(str(p), str(t), str(u), int(d)) for p, t, u, d in rows]
+
+
 def performed_days(result: Result) -> list[tuple[str, str, str, str, int, dt.date, dt.date]]:
     """(performer, title, use, line, days, start, end) of each use that earns residuals as if performed."""
     return [(ln.performer_id, ln.title_id, ln.subject_id, ln.line_id, ln.units, ln.period_start, ln.period_end)
