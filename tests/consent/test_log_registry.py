@@ -15,7 +15,7 @@ from greenroom.consent import registry as reg
 from greenroom.consent import rules
 from greenroom.store.db import get_engine
 
-OPS = st.lists(st.tuples(st.sampled_from(("consent", "use", "notice", "revoke", "suspend", "replica")),
+OPS = st.lists(st.tuples(st.sampled_from(("consent", "use", "notice", "revoke", "suspend", "replica", "withdraw")),
                          st.integers(0, 40)), min_size=1, max_size=8)
 
 
@@ -23,7 +23,7 @@ def apply(s, ops):
     reg.record_performer(s, "P1")
     reg.record_replica(s, performer_id="P1", kind=rules.EMPLOYMENT_BASED, agreement=rules.TV, producer="Studio",
                        origin_project="FILM", replica_id="R0")
-    replicas, consents = ["R0"], []
+    replicas, consents, uses = ["R0"], [], []
     day = dt.date(2025, 8, 1)
     for i, (op, n) in enumerate(ops):
         when = day + dt.timedelta(days=n)
@@ -35,14 +35,19 @@ def apply(s, ops):
                                                producer="Studio", projects=["FILM"], description=f"scene {n} é",
                                                signed_on=when).consent_id)
         elif op == "use":
-            reg.report_use(s, performer_id="P1", replica_id=replicas[n % len(replicas)], producer="Studio",
-                           project="FILM", start_date=when, days=n % 3)
+            report = reg.report_use(s, performer_id="P1", replica_id=replicas[n % len(replicas)], producer="Studio",
+                                    project="FILM", start_date=when, days=n % 3, sexual_content=n % 2 == 0,
+                                    notified_at=dt.datetime.combine(when, dt.time()) - dt.timedelta(hours=n))
+            if report.status != "already_recorded":
+                uses.append(report.use.use_id)
         elif op == "notice":
             at = dt.datetime.combine(when, dt.time(9))
             reg.record_notice(s, performer_id="P1", replica_id="R0", producer="Studio", project="FILM",
                               session_at=at, notified_at=at - dt.timedelta(hours=n))
         elif op == "revoke" and consents:
             reg.revoke(s, consents[n % len(consents)], when)
+        elif op == "withdraw" and uses:
+            reg.withdraw_use(s, uses.pop(n % len(uses)), f"report {n} was wrong")
         elif op == "suspend":
             reg.suspend(s, when, when + dt.timedelta(days=3), performer_id="P1", reason="strike")
 
