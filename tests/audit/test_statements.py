@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import duckdb
 import pytest
 from pypdf import PdfReader
 
@@ -13,6 +14,7 @@ from greenroom.audit.statements import (
     member_statement_html,
     member_statement_pdf,
 )
+from greenroom.residuals.explain import explain_line, plain_words
 
 from .conftest import paid_in_full
 
@@ -43,6 +45,20 @@ def test_statement_before_and_after_the_audit(union, remit, audit, cli, tmp_path
     out = cli("member-statement", "P1", "--html", str(tmp_path / "p1.html"), "--pdf", str(tmp_path / "p1.pdf"))
     assert out.exit_code == 0, out.output
     assert "still owed $10.00" in out.output and (tmp_path / "p1.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_explanations_gathered_at_once_read_as_each_line_explained_alone(union, remit, audit) -> None:
+    rows = paid_in_full()
+    for r in rows:
+        r["amount_cents"] -= 1  # every key short, so every line is explained in full
+    remit(rows, payer="Northlight")
+    audit()
+    for performer in ("P1", "P2"):
+        d = member_statement_data(union, performer)
+        explained = {ln["line_id"]: ln["explanation"] for k in d["keys"] for ln in k["lines"]}
+        with duckdb.connect(str(union.duckdb_path), read_only=True) as con:
+            alone = {line_id: plain_words(explain_line(con, line_id)) for line_id in explained}
+        assert explained == alone and len(explained) >= 2 and all(e.startswith("Line L") for e in explained.values())
 
 
 def test_an_unknown_performer_is_refused(union, cli) -> None:
