@@ -217,3 +217,13 @@ def test_entries_logged_before_0007_still_detect_a_changed_record(tmp_path: Path
         con.execute(sa.text("UPDATE consent_uses SET sexual_content = TRUE WHERE use_id = 'U-A'"))
     result = reg.verify(old)
     assert not result.ok and "consent_uses row U-A differs" in result.message()
+
+
+def test_the_consent_models_match_the_migrated_schema(settings: Settings) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    session_factory(settings)
+    with get_engine(settings.database_url).connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert [d for d in diff if "consent_" in repr(d)] == []
