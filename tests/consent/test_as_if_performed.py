@@ -152,3 +152,30 @@ def test_days_on_a_title_with_no_engagement_are_listed(settings: Settings) -> No
     out = CliRunner().invoke(app, ["--data-dir", str(settings.data_dir), "consent", "compensation", "--post"])
     assert out.exit_code == 0, out.output
     assert "1 uses paid as if performed earn no residuals yet" in out.output and "U1: 3 days, P1 on FILM" in out.output
+
+
+def test_a_pool_shared_by_time_units_gives_the_replica_days_a_larger_share() -> None:
+    film = {"title_id": "F1", "kind": "theatrical_feature", "length_minutes": 110, "pp_date": dt.date(2016, 8, 1),
+            "initial_release_date": dt.date(2017, 3, 1)}
+    cast = [  # §5.2.B fifths as in tests/cases/cable_supplemental.yaml: 25, 2 and 24 of 51
+        {"engagement_id": "E1", "performer_id": "P1", "title_id": "F1", "category": "weekly", "weeks_worked": 2,
+         "tac_cents": 900000},
+        {"engagement_id": "E2", "performer_id": "P2", "title_id": "F1", "category": "day", "days_worked": 1,
+         "tac_cents": 90000},
+        {"engagement_id": "E3", "performer_id": "P3", "title_id": "F1", "category": "day", "days_worked": 3,
+         "tac_cents": 2000000},
+    ]
+    sale = {"exhibition_id": "X1", "title_id": "F1", "market": "supplemental", "start_date": dt.date(2017, 5, 1),
+            "gross_receipts_cents": 10000000}
+    inputs = situation_inputs([film], cast, [sale])
+    con = load_situation(inputs)
+    _performed(con, [("P2", "F1", "U1", 3)])
+    compute(con, packs=[load_pack()])
+    got = dict(con.execute("SELECT performer_id, gross_cents FROM residual_lines").fetchall())
+    # P2's time units 1 + 3 days = 4 fifths, salary 1: 5 of 54. Pool 360,000: 166,666.67 / 33,333.33 /
+    # 160,000; floors leave 1 cent, to P1 (.67).
+    assert got == {"P1": 166667, "P2": 33333, "P3": 160000} and sum(got.values()) == 360000
+    as_if = with_performed_days(inputs.engagements, [{"performer_id": "P2", "title_id": "F1", "days": 3}])
+    ref = {r.performer_id: r.gross_cents for r in compute_reference(type(inputs)(inputs.titles, as_if,
+                                                                                 inputs.exhibitions), load_pack())}
+    assert ref == got
