@@ -241,3 +241,19 @@ def test_minor_sexual_depiction(settings):
     reg.report_use(settings, performer_id="P1", replica_id="RP1", producer="Studio", project="FILM",
                    start_date=on, end_date=on + dt.timedelta(days=1), days=1, agreed_cents=100000, use_id="CLEAN")
     assert {f.subject_id for f in api.list_findings(settings, type=cf.MINOR)} == {"UP1", "UP3"}
+
+
+def test_the_policy_refuses_a_sexual_depiction_by_a_minors_replica(settings):
+    on = dt.date(2026, 8, 1)
+    reg.record_performer(settings, "P1", born_on=dt.date(2010, 1, 1))
+    reg.record_replica(settings, performer_id="P1", kind=rules.EMPLOYMENT_BASED, agreement=rules.TV,
+                       producer="Studio", origin_project="FILM", replica_id="R1")
+    consent(settings, signed_on=on)
+    plain = api.ask(settings, producer="Studio", performer_id="P1", project="FILM", on=on)
+    barred = api.ask(settings, producer="Studio", performer_id="P1", project="FILM", on=on, sexual_content=True)
+    assert plain[0].allow and plain[0].code == "covered"
+    assert not barred[0].allow and barred[0].code == "minor_protected"
+    assert "aged 16 on 2026-08-01" in barred[0].reason and "even with consent" in barred[0].reason
+    # The reported use is one finding (the minor's), not also a use without consent.
+    use(settings, on, sexual_content=True)
+    assert types(settings) == [cf.MINOR]

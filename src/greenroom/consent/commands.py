@@ -218,11 +218,13 @@ def findings_command(ctx: typer.Context, performer: str = "", type: str = "", pr
 
 @app.command("may")
 def may_command(ctx: typer.Context, producer: str, performer_id: str, project: str, on: Day, until: str = "",
-                medium: str = "", real_time: bool = False, replica_id: str = "") -> None:
+                medium: str = "", real_time: bool = False, replica_id: str = "",
+                sexual_content: Annotated[bool, typer.Option(help="For a nude or sexual depiction.")] = False
+                ) -> None:
     """May this producer use this performer's replica for this project on this date, and why?"""
     rows = api.ask(settings_from(ctx), producer=producer, performer_id=performer_id, project=project,
                    on=_need(_date(on, "--on"), "--on"), until=_date(until, "--until"), medium=medium,
-                   real_time=real_time, replica_id=replica_id or None)
+                   real_time=real_time, replica_id=replica_id or None, sexual_content=sexual_content)
     best = rows[0]
     console.print(("[green]yes[/]: " if best.allow else "[red]no[/]: ") + escape(best.reason))
     for r in rows[1:]:

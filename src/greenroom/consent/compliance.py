@@ -12,7 +12,14 @@ from typing import Any
 
 from greenroom.consent import rules
 from greenroom.consent.compensation import compute
-from greenroom.consent.policy import Question, decide, judge_question, signer_problem, superseded_ids
+from greenroom.consent.policy import (
+    Question,
+    decide,
+    judge_question,
+    minor_problem,
+    signer_problem,
+    superseded_ids,
+)
 from greenroom.consent.registry import Snapshot
 from greenroom.contracts.params import load_pack
 
@@ -32,6 +39,8 @@ MINOR = "minor_sexual_depiction"
 TYPES = (USE_WITHOUT_CONSENT, USE_BEFORE_CONSENT, USE_AFTER_REVOCATION, USE_DURING_SUSPENSION, LATE_NOTICE,
          MISSING_NOTICE, NOT_SEPARATE, BLANKET, SIGNER, DUPLICATE, UNPRICED, USE_NOTICE, MINOR)
 _BY_CODE = {"revoked": USE_AFTER_REVOCATION, "suspended": USE_DURING_SUSPENSION, "before_consent": USE_BEFORE_CONSENT}
+# Refused because the performer is a minor: the minor_sexual_depiction finding says so, once.
+_NOT_A_CONSENT_PROBLEM = ("minor_protected",)
 
 
 @dataclass(frozen=True)
@@ -65,7 +74,7 @@ def use_findings(snap: Snapshot) -> list[Finding]:
     out = []
     for u in sorted(snap.uses, key=lambda x: (x.start_date, x.use_id)):
         best = decide(judge_question(snap, Question.of_use(u), gone))
-        if best.allow:
+        if best.allow or best.code in _NOT_A_CONSENT_PROBLEM:
             continue
         kind = _BY_CODE.get(best.code, USE_WITHOUT_CONSENT)
         out.append(Finding(kind, u.performer_id, u.producer, u.project, u.use_id, u.start_date, best.reason,
@@ -108,36 +117,18 @@ def use_notice_findings(snap: Snapshot) -> list[Finding]:
     return out
 
 
-def _age(born: dt.date, on: dt.date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
 def minor_findings(snap: Snapshot) -> list[Finding]:
     """Nude or sexual depictions by the replica of a performer who was a minor when it was made or used."""
     out = []
     for u in sorted(snap.uses, key=lambda x: (x.start_date, x.use_id)):
-        replica = snap.replicas.get(u.replica_id)
-        performer = snap.performers.get(u.performer_id)
-        if not u.sexual_content or replica is None or performer is None or performer.born_on is None:
+        if not u.sexual_content:
             continue
-        pack = load_pack(replica.agreement)
-        if "ai.minor_sexual_depiction_prohibited" not in pack.parameters:
-            continue
-        rule = pack.dated("ai.minor_sexual_depiction_prohibited", u.start_date)
-        age = pack.dated("ai.minor_age", u.start_date)
-        if rule is None or not rule.value or age is None:
-            continue
-        # A minor's replica stays a minor's when aged up later: the age when it was made counts too.
-        when = [d for d in (replica.created_on, u.start_date) if d is not None]
-        young = [d for d in when if _age(performer.born_on, d) < int(age.value)]
-        if not young:
-            continue
-        on = young[0]
-        out.append(Finding(MINOR, u.performer_id, u.producer, u.project, u.use_id, u.start_date,
-                           f"the replica of a performer aged {_age(performer.born_on, on)} on {on} (born "
-                           f"{performer.born_on}; a minor under {age.value}) was used for a nude or sexual "
-                           f"depiction, which is not allowed even with consent ({rule.ref_id}; {age.ref_id})",
-                           replica.agreement))
+        problem = minor_problem(snap, u.performer_id, u.replica_id, u.start_date)
+        if problem:
+            whose, refs, agreement = problem
+            out.append(Finding(MINOR, u.performer_id, u.producer, u.project, u.use_id, u.start_date,
+                               f"{whose} was used for a nude or sexual depiction, which is not allowed even with "
+                               f"consent ({refs})", agreement))
     return out
 
 

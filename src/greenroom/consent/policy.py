@@ -11,11 +11,12 @@ from typing import Any
 from greenroom.consent import rules
 from greenroom.consent.models import Consent, StatusEvent, Use
 from greenroom.consent.registry import SUSPENSION, Snapshot
+from greenroom.contracts.params import load_pack
 
 # How far a consent got before it failed to cover a use: the furthest failure is the best explanation.
 RANK = {"other_replica": 0, "other_producer": 1, "other_project": 2, "medium_not_covered": 3,
         "real_time_not_consented": 4, "superseded": 5, "invalid_consent": 5, "before_consent": 6,
-        "after_term": 6, "revoked": 7, "suspended": 8, "covered": 9, "no_consent": -1}
+        "after_term": 6, "revoked": 7, "suspended": 8, "minor_protected": 8, "covered": 9, "no_consent": -1}
 
 
 @dataclass(frozen=True)
@@ -31,12 +32,13 @@ class Question:
     real_time: bool = False
     replica_id: str | None = None
     use_id: str | None = None
+    sexual_content: bool = False  # a nude or sexual depiction
 
     @classmethod
     def of_use(cls, u: Use) -> Question:
         """The question a reported use asks."""
         return cls(u.producer, u.performer_id, u.project, u.start_date, u.end_date, u.medium, u.real_time,
-                   u.replica_id, u.use_id)
+                   u.replica_id, u.use_id, bool(u.sexual_content))
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,39 @@ def signer_problem(c: Consent, snap: Snapshot) -> str | None:
     return None
 
 
+def age_on(born: dt.date, on: dt.date) -> int:
+    """Whole years of age on a date."""
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def minor_problem(snap: Snapshot, performer_id: str, replica_id: str | None, on: dt.date
+                  ) -> tuple[str, str, str] | None:
+    """(whose replica, cited rule, agreement) when a nude or sexual depiction by this replica on this date is
+    barred because the performer was a minor when it was made or on the date; None when no rule applies."""
+    performer = snap.performers.get(performer_id)
+    replica = snap.replicas.get(replica_id) if replica_id else None
+    if performer is None or performer.born_on is None:
+        return None
+    agreements = [replica.agreement] if replica else sorted({r.agreement for r in snap.replicas.values()
+                                                            if r.performer_id == performer_id})
+    for agreement in agreements:
+        pack = load_pack(agreement)
+        if "ai.minor_sexual_depiction_prohibited" not in pack.parameters:
+            continue
+        rule = pack.dated("ai.minor_sexual_depiction_prohibited", on)
+        age = pack.dated("ai.minor_age", on)
+        if rule is None or not rule.value or age is None:
+            continue
+        # A minor's replica stays a minor's when aged up later: the age when it was made counts too.
+        when = [d for d in (replica.created_on if replica else None, on) if d is not None]
+        young = [d for d in when if age_on(performer.born_on, d) < int(age.value)]
+        if young:
+            d = young[0]
+            return (f"the replica of a performer aged {age_on(performer.born_on, d)} on {d} (born "
+                    f"{performer.born_on}; a minor under {age.value})", f"{rule.ref_id}; {age.ref_id}", agreement)
+    return None
+
+
 def _suspensions(c: Consent, events: list[StatusEvent], start: dt.date, end: dt.date) -> list[StatusEvent]:
     out = []
     for e in events:
@@ -122,6 +157,11 @@ def judge(c: Consent, q: Question, snap: Snapshot, superseded: set[str]) -> tupl
         return False, "medium_not_covered", f"consent {cid} covers {', '.join(c.media)}, not {q.medium}"
     if q.real_time and not c.real_time:
         return False, "real_time_not_consented", f"consent {cid} does not state use for real-time generation"
+    if q.sexual_content:
+        minor = minor_problem(snap, q.performer_id, c.replica_id, q.start)
+        if minor:
+            return False, "minor_protected", (f"{minor[0]} may not be used for a nude or sexual depiction, even "
+                                              f"with consent ({minor[1]})")
     if cid in superseded:
         return False, "superseded", f"consent {cid} was corrected by a later consent"
     invalid = invalid_reason(c, snap)
@@ -153,7 +193,7 @@ def superseded_ids(snap: Snapshot) -> set[str]:
 def policy(snap: Snapshot, *, consent_id: str | None = None, producer: str | None = None,
            performer_id: str | None = None, project: str | None = None, on: dt.date | None = None,
            until: dt.date | None = None, medium: str = "", real_time: bool = False,
-           replica_id: str | None = None) -> list[PolicyRow]:
+           replica_id: str | None = None, sexual_content: bool = False) -> list[PolicyRow]:
     """Rows of allow + reason: for a consent, one per reported use of its replica; for a question, one per
     consent of the performer (or one 'no consent' row). A use is allowed when any row allows it."""
     gone = superseded_ids(snap)
@@ -168,7 +208,8 @@ def policy(snap: Snapshot, *, consent_id: str | None = None, producer: str | Non
         return rows
     if producer is None or performer_id is None or project is None or on is None:
         raise ValueError("ask with a consent id, or with producer, performer, project and date")
-    q = Question(producer, performer_id, project, on, until or on, medium, real_time, replica_id)
+    q = Question(producer, performer_id, project, on, until or on, medium, real_time, replica_id,
+                 sexual_content=sexual_content)
     return judge_question(snap, q, gone)
 
 
