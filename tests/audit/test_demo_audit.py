@@ -1,36 +1,63 @@
-"""The demo's audit step: the sample of whole series it audits, and how findings are scored against the truth."""
+"""The demo's audit step: the whole union audited in place, the payer spreadsheet it writes, and the scoring."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
-import duckdb
+from rich.console import Console
 
 from greenroom.audit import findings as ft
-from greenroom.audit.demo_audit import sample_union, score
+from greenroom.audit.demo_audit import SAMPLE_DIR, run_demo_audit, score
+from greenroom.audit.demo_files import write_xlsx
 from greenroom.audit.findings import Check, FindingDraft
+from greenroom.config import Settings
+from greenroom.demo.generate import generate
+from greenroom.ingest.loader import load_file
+from greenroom.ingest.readers import XlsxSource
+from greenroom.residuals.engine import compute
+from greenroom.store.analytics import connect
 
-from .conftest import LINES
+
+def test_the_whole_union_is_audited_in_place(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'app.sqlite3'}")
+    files = generate(tmp_path / "union", "tiny", seed=7)
+    for path in (files.titles, files.engagements, files.exhibitions):
+        assert load_file(settings, path).loaded > 0
+    with connect(settings) as con:
+        compute(con)
+        lines = con.execute("SELECT count(*) FROM residual_lines WHERE amount_cents > 0").fetchone()
+    (tmp_path / SAMPLE_DIR).mkdir()  # left by a demo that audited a sample
+    console = Console(record=True, width=120)
+    done = run_demo_audit(settings, console, netflix=tmp_path / "no-netflix-here")
+    assert done.data_dir == settings.data_dir and not (tmp_path / SAMPLE_DIR).exists()
+    assert lines is not None and done.result.keys > 0
+    with connect(settings) as con:
+        owed = con.execute("SELECT count(*) FROM residual_lines WHERE amount_cents > 0").fetchone()
+        paid_titles = con.execute("SELECT count(DISTINCT title_id) FROM remittance_rows").fetchone()
+        owed_titles = con.execute("SELECT count(DISTINCT title_id) FROM residual_lines "
+                                  "WHERE amount_cents > 0").fetchone()
+    assert owed == lines  # nothing was left out of the audit
+    assert paid_titles is not None and owed_titles is not None and paid_titles[0] >= owed_titles[0] * 0.9
+    assert {p.name for p in done.written} == {"audit-report.html", "audit-report.pdf"}
+    assert all(p.parent == tmp_path and p.stat().st_size > 0 for p in done.written)
+    text = console.export_text()
+    assert "precision" in text and "Netflix success bonus skipped" in text
 
 
-def test_a_small_union_is_audited_whole(union) -> None:
-    sample = sample_union(union, max_lines=100)
-    assert sample.settings is union and (sample.lines, sample.total_lines, sample.titles) == (4, 4, 3)
-
-
-def test_the_sample_keeps_whole_titles_with_their_lines_and_inputs(union) -> None:
-    sample = sample_union(union, max_lines=2, seed=7)
-    assert sample.settings.data_dir == union.data_dir / "audit-sample" and sample.total_lines == len(LINES)
-    with duckdb.connect(str(sample.settings.duckdb_path), read_only=True) as con:
-        titles = {t for (t,) in con.execute("SELECT title_id FROM titles").fetchall()}
-        lines = con.execute("SELECT title_id, count(*) FROM residual_lines GROUP BY 1").fetchall()
-        engaged = {t for (t,) in con.execute("SELECT DISTINCT title_id FROM engagements").fetchall()}
-    owned = {t: sum(1 for v in LINES.values() if v[0] == t) for t in {v[0] for v in LINES.values()}}
-    assert 0 < sample.lines <= 2 and sum(n for _, n in lines) == sample.lines
-    assert dict(lines) == {t: owned[t] for t in titles}  # every line of a sampled title, nothing else
-    assert engaged <= titles and len(titles) == sample.titles
-    again = sample_union(union, max_lines=2, seed=7)  # a fresh copy, the same draw
-    assert (again.titles, again.lines) == (sample.titles, sample.lines)
+def test_the_payer_spreadsheet_reads_back_as_written(tmp_path: Path) -> None:
+    rows: list[list[object]] = [["C1", "Tom & Jerry <Pilot>", "P1", dt.date(2021, 3, 1), 152650, 0, None],
+                                ["C2", "  spaced  ", "P2", dt.date(1999, 12, 31), -5, 12.5, "USD"]]
+    header = ["check", "title", "performer", "paid", "amount", "ph", "ccy"]
+    assert write_xlsx(tmp_path / "r.xlsx", "Remittance", header, iter(rows)) == 2
+    source = XlsxSource(tmp_path / "r.xlsx")
+    assert source.headers == header
+    got = [list(r) for r in source._rows()][1:]
+    assert got[0][:3] == rows[0][:3] and got[0][3].date() == dt.date(2021, 3, 1) and got[0][4:] == [152650, 0, None]
+    assert got[1][1] == "  spaced  " and got[1][3].date() == dt.date(1999, 12, 31) and got[1][4:] == [-5, 12.5, "USD"]
+    again = tmp_path / "again.xlsx"
+    write_xlsx(again, "Remittance", header, iter(rows))
+    assert again.read_bytes() == (tmp_path / "r.xlsx").read_bytes()  # a re-sent file is recognised by its hash
 
 
 def _draft(kind: str, performer: str) -> FindingDraft:

@@ -26,7 +26,6 @@ from greenroom.audit.remittances import load_remittances
 from greenroom.audit.remittances_demo import TruthItem, generate_remittances
 from greenroom.audit.report_html import audit_report_data, render_audit_report_html
 from greenroom.audit.report_pdf import render_audit_report_pdf
-from greenroom.audit.tables import ensure_audit_tables
 from greenroom.config import Settings
 from greenroom.money import format_cents
 from greenroom.store.analytics import connect
@@ -64,58 +63,8 @@ def score(findings: Iterable[FindingDraft], truth: set[TruthItem]) -> list[Score
     return out
 
 
-SAMPLE_LINES = 40_000
-"""Residual lines the demo audits at most: payers' files for a whole small-scale union run to millions of rows."""
 SAMPLE_DIR = "audit-sample"
-
-
-@dataclass(frozen=True)
-class Sample:
-    """The part of the union the demo audits: its own data directory, titles and lines."""
-
-    settings: Settings
-    titles: int
-    lines: int
-    total_lines: int
-
-
-def sample_union(settings: Settings, max_lines: int = SAMPLE_LINES, seed: int = 7) -> Sample:
-    """Copy whole series (or stand-alone titles), drawn at random, with their lines into a fresh data directory.
-
-    Whole series are kept together because a payer remits for a series, and a payment sent to the wrong
-    title goes to a sibling title. Returns the original settings when the union is no bigger than max_lines.
-    """
-    with connect(settings) as con:
-        row = con.execute("SELECT count(*) FROM residual_lines").fetchone()
-        total = int(row[0]) if row else 0
-        if total <= max_lines:
-            n = con.execute("SELECT count(DISTINCT title_id) FROM residual_lines").fetchone()
-            return Sample(settings, int(n[0]) if n else 0, total, total)
-        groups = con.execute("""SELECT COALESCE(t.series_id, t.title_id) AS g, list(DISTINCT t.title_id) AS titles,
-                count(l.line_id) AS n FROM titles t LEFT JOIN residual_lines l USING (title_id)
-                GROUP BY 1 ORDER BY hash(g || ?), g""", [str(seed)]).fetchall()
-    chosen: list[str] = []
-    lines = 0
-    for _, titles, n in groups:
-        if n and lines + n <= max_lines:
-            chosen.extend(titles)
-            lines += int(n)
-    sub = settings.data_dir / SAMPLE_DIR
-    if sub.exists():
-        shutil.rmtree(sub)  # a fresh sample each demo run: its findings must match this run's truth
-    sub.mkdir(parents=True)
-    sample = Settings(data_dir=sub, database_url=f"sqlite:///{sub / 'app.sqlite3'}")
-    with connect(sample) as con:
-        ensure_audit_tables(con)
-    with connect(settings) as con:
-        con.execute(f"ATTACH '{sample.duckdb_path}' AS sample")
-        con.execute("CREATE OR REPLACE TEMP TABLE _chosen AS SELECT unnest(?::VARCHAR[]) AS title_id", [chosen])
-        for table in ("titles", "engagements", "exhibitions", "residual_lines", "compute_exceptions"):
-            con.execute(f"INSERT INTO sample.{table} BY NAME SELECT * FROM {table} WHERE title_id IN "
-                        "(SELECT title_id FROM _chosen)")
-        con.execute("INSERT INTO sample.compute_runs BY NAME SELECT * FROM compute_runs")
-        con.execute("DETACH sample")
-    return Sample(sample, len(chosen), lines, total)
+"""Where demos before the whole union was audited kept their sample (removed by the next demo run)."""
 
 
 @dataclass
@@ -127,33 +76,25 @@ class DemoAudit:
     written: list[Path]
     seconds: float
     data_dir: Path
-    """Where the audited data is: the sample's own data directory, or the demo's."""
+    """The audited data directory (the demo's own)."""
 
 
 def run_demo_audit(settings: Settings, console: Console, seed: int = 7, step: int = 5,
-                   netflix: Path | None = None, max_lines: int = SAMPLE_LINES) -> DemoAudit:
-    """Generate, load and audit the demo payers' remittances; print the scores; write the reports.
-
-    Large unions are audited on a sample of whole series (sample_union) in their own data directory,
-    so the demo stays quick; the reports are written into the main data directory.
-    """
+                   netflix: Path | None = None) -> DemoAudit:
+    """Generate, load and audit the demo payers' remittances for the whole union; print the scores; write reports."""
     started = time.perf_counter()
-    main = settings
-    with console.status(f"{step}. choosing the titles to audit"):
-        sample = sample_union(settings, max_lines, seed)
-    settings = sample.settings
-    if settings is not main:
-        console.print(f"[bold]{step}. Audit sample[/]: {sample.titles:,} titles (whole series) with "
-                      f"{sample.lines:,} of the {sample.total_lines:,} residual lines, in {settings.data_dir} "
-                      f"(see it with `greenroom --data-dir {settings.data_dir} audit findings`)")
+    stale = settings.data_dir / SAMPLE_DIR
+    if stale.is_dir():
+        shutil.rmtree(stale)  # an earlier demo's sample: the union itself is audited now
     with console.status(f"{step}. the payers send their remittances"), connect(settings) as con:
         demo = generate_remittances(con, settings.data_dir / "remittances", seed=seed)
     console.print(f"[bold]{step}. Remittances[/] from {len({f.payer for f in demo.files})} payers, with errors "
                   f"injected at a few percent of keys (the truth is known: {len(demo.truth.findings):,} findings "
                   "expected):")
     for f in demo.files:
-        load = load_remittances(settings, f.path, f.payer, f.column_map)
-        console.print(f"   {f.payer}: {f.path.name}: {load.summary()}", markup=False, highlight=False)
+        with console.status(f"{step}. loading {f.path.name}"):
+            load = load_remittances(settings, f.path, f.payer, f.column_map)
+        console.print(f"   {f.payer}: {load.summary()}", markup=False, highlight=False)
     with console.status(f"{step + 1}. auditing"):
         result = run_audit(settings, demo.as_of)
     t = result.totals
@@ -172,7 +113,7 @@ def run_demo_audit(settings: Settings, console: Console, seed: int = 7, step: in
     written = []
     with console.status(f"{step + 2}. writing the audit report"):
         data = audit_report_data(settings)
-        html, pdf = main.data_dir / "audit-report.html", main.data_dir / "audit-report.pdf"
+        html, pdf = settings.data_dir / "audit-report.html", settings.data_dir / "audit-report.pdf"
         html.write_text(render_audit_report_html(data), encoding="utf-8")
         pdf.write_bytes(render_audit_report_pdf(data))
         written += [html, pdf]
@@ -184,7 +125,7 @@ def run_demo_audit(settings: Settings, console: Console, seed: int = 7, step: in
             except NetflixDataError as exc:
                 console.print(f"[yellow]Netflix success bonus skipped: {exc}[/]")
             else:
-                out = main.data_dir / "netflix-bonus.html"
+                out = settings.data_dir / "netflix-bonus.html"
                 out.write_text(estimate_html(nb), encoding="utf-8")
                 written.append(out)
                 top = ", ".join(f"{x.title} ({float(x.metric):.0%})" for x in nb.qualifying[:5])
@@ -194,5 +135,5 @@ def run_demo_audit(settings: Settings, console: Console, seed: int = 7, step: in
     else:
         console.print(f"{step + 2}. Netflix success bonus: no ../shared/data/netflix here; skipped")
     console.print(f"[bold]{step + 3}. Reports[/]: " + ", ".join(str(p.name) for p in written)
-                  + f" in {main.data_dir} ({time.perf_counter() - started:.1f}s for the audit steps)")
+                  + f" in {settings.data_dir} ({time.perf_counter() - started:.1f}s for the audit steps)")
     return DemoAudit(result, scores, written, time.perf_counter() - started, settings.data_dir)

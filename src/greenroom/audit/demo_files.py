@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 import numpy as np
 import pyarrow as pa
@@ -33,7 +36,7 @@ class PayerFile:
     column_map: dict[str, str]
 
 
-@dataclass
+@dataclass(slots=True)
 class DemoRow:
     """One payment line as a demo payer reports it (title and performer as paid, not as owed)."""
 
@@ -118,13 +121,100 @@ class PayerWriter:
         return PayerFile(payer, path, dict(BLUEWATER_HEADERS))
 
     def _harbor(self, payer: str, rows: list[DemoRow], path: Path) -> PayerFile:
-        import openpyxl  # imported here: only the spreadsheet payer needs it
-
-        wb = openpyxl.Workbook(write_only=True)
-        ws = wb.create_sheet("Remittance")
-        ws.append(list(HARBOR_HEADERS))
-        for r in rows:
-            ws.append([r.check_number, self._name(r, loose=True), r.performer_id, r.market, r.period_start,
-                       r.period_end, r.amount_cents, r.ph_cents, r.paid_date, r.currency])
-        wb.save(path)
+        write_xlsx(path, "Remittance", list(HARBOR_HEADERS), (
+            [r.check_number, self._name(r, loose=True), r.performer_id, r.market, r.period_start, r.period_end,
+             r.amount_cents, r.ph_cents, r.paid_date, r.currency] for r in rows))
         return PayerFile(payer, path, dict(HARBOR_HEADERS))
+
+
+XLSX_MAX_ROWS = 1_048_576
+"""Rows a worksheet holds (header included), as Excel allows."""
+_EPOCH = dt.date(1899, 12, 30)
+_XLSX_PARTS = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/styles.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>'),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+        'Target="xl/workbook.xml"/></Relationships>'),
+    "xl/_rels/workbook.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+        'Target="worksheets/sheet1.xml"/>'
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
+        'Target="styles.xml"/></Relationships>'),
+    "xl/styles.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy\\-mm\\-dd"/></numFmts>'
+        '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+        '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+        '<fill><patternFill patternType="gray125"/></fill></fills>'
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+        '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'),
+}
+
+
+def _xlsx_cell(value: object) -> str:
+    """One cell as worksheet XML: numbers as numbers, dates as date-formatted serials, the rest as text."""
+    if value is None:
+        return "<c/>"
+    if isinstance(value, bool):
+        return f'<c t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int | float):
+        return f"<c><v>{value}</v></c>"
+    if isinstance(value, dt.date):
+        return f'<c s="1"><v>{(value - _EPOCH).days}</v></c>'
+    return f'<c t="inlineStr"><is><t xml:space="preserve">{escape(str(value))}</t></is></c>'
+
+
+def write_xlsx(path: Path, sheet: str, header: list[str], rows: Iterable[list[object]]) -> int:
+    """Write one worksheet as .xlsx, streaming (openpyxl's writer takes minutes for a payer's year); returns rows.
+
+    Dates are real date cells and amounts numbers, as a spreadsheet a payer saves would have them.
+    """
+    workbook = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+                f'<sheets><sheet name="{escape(sheet)}" sheetId="1" r:id="rId1"/></sheets></workbook>')
+    n = 0
+    def part(name: str) -> zipfile.ZipInfo:
+        # A fixed date: the same rows make the same bytes, so a demo run again finds its files already loaded.
+        info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        return info
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        for name, text in {**_XLSX_PARTS, "xl/workbook.xml": workbook}.items():
+            z.writestr(part(name), text)
+        with z.open(part("xl/worksheets/sheet1.xml"), "w", force_zip64=True) as out:
+            out.write(b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                      b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+            chunk: list[str] = ["<row>" + "".join(_xlsx_cell(h) for h in header) + "</row>"]
+            for row in rows:
+                n += 1
+                if n + 1 > XLSX_MAX_ROWS:
+                    raise ValueError(f"{path.name}: more than {XLSX_MAX_ROWS - 1:,} rows do not fit in a worksheet")
+                chunk.append("<row>" + "".join(_xlsx_cell(v) for v in row) + "</row>")
+                if len(chunk) >= 20_000:
+                    out.write("".join(chunk).encode("utf-8"))
+                    chunk.clear()
+            chunk.append("</sheetData></worksheet>")
+            out.write("".join(chunk).encode("utf-8"))
+    return n

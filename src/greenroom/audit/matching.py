@@ -9,9 +9,10 @@ in the review queue with the best suggestions.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 DEFAULT_THRESHOLD = 90.0
@@ -74,34 +75,101 @@ class TitleCatalog:
         return {t: n for t, n in same.items() if t in mine}, same
 
 
-def _best(query: str, choices: Mapping[str, str], options: MatchOptions) -> tuple[str | None, float]:
-    """The clear winner among choices at or above the threshold, with its score (else None)."""
-    if not choices:
-        return None, 0.0
-    top = process.extract(query, choices, scorer=fuzz.token_sort_ratio, limit=2)
+_BLOCK = 2_000
+"""Written titles scored against their candidates at once: bounds the score matrix at 2,000 x candidates."""
+
+
+def _top(scores: np.ndarray, cols: Sequence[int] | None, k: int) -> list[tuple[int, float]]:
+    """The k best (column, score) among cols (all columns when None), highest first, ties in column order."""
+    if cols is not None:
+        idx = np.asarray(sorted(cols), dtype=np.int64)
+        picked = scores[idx]
+    else:
+        idx = np.arange(len(scores))
+        picked = scores
+    if len(picked) > 4 * k:
+        # Only the k best need sorting; argpartition keeps this linear in the candidates.
+        part = np.argpartition(-picked, k - 1)[:k]
+        cut = picked[part].min()
+        keep = np.flatnonzero(picked >= cut)
+        idx, picked = idx[keep], picked[keep]
+    order = np.lexsort((idx, -picked))[:k]
+    return [(int(idx[i]), float(picked[i])) for i in order]
+
+
+def _winner(top: list[tuple[int, float]], ids: Sequence[str], options: MatchOptions) -> tuple[str | None, float]:
+    """The clear winner of a top-2 at or above the threshold, with its score (else None)."""
     if not top:
         return None, 0.0
-    _, score, tid = top[0]
+    col, score = top[0]
     runner_up = top[1][1] if len(top) > 1 else 0.0
     if score >= options.threshold and score - runner_up >= options.margin:
-        return str(tid), float(score)
-    return None, float(score)
+        return ids[col], score
+    return None, score
+
+
+def _scores(queries: list[str], names: list[str]) -> Iterator[tuple[int, np.ndarray]]:
+    """Each query's token-sorted similarity to every name, a block of queries at a time: (query index, row)."""
+    for start in range(0, len(queries), _BLOCK):
+        block = queries[start:start + _BLOCK]
+        matrix = process.cdist(block, names, scorer=fuzz.token_sort_ratio, dtype=np.float64)
+        for i in range(len(block)):
+            yield start + i, matrix[i]
+
+
+def match_titles(catalog: TitleCatalog, pairs: Iterable[tuple[str, str | None]],
+                 options: MatchOptions | None = None) -> dict[tuple[str, str | None], TitleMatch]:
+    """Fuzzy-match many (written title, performer) pairs at once; each written title is scored only once.
+
+    The same rules as fuzzy_match: the performer's titles with the same numbers first, then every title
+    with the same numbers; a written title matching neither gets the best three suggestions overall.
+    """
+    options = options or MatchOptions()
+    wanted: dict[str, list[str | None]] = {}
+    for written, performer in pairs:
+        wanted.setdefault(written, []).append(performer)
+    out: dict[tuple[str, str | None], TitleMatch] = {}
+    unmatched: dict[str, list[str | None]] = {}
+    by_numbers: dict[tuple[int, ...], list[str]] = {}
+    for written in sorted(wanted):
+        by_numbers.setdefault(title_numbers(written), []).append(written)
+    for numbers, group in by_numbers.items():
+        same = catalog._by_numbers.get(numbers, {})
+        ids, names = list(same), list(same.values())
+        col = {t: j for j, t in enumerate(ids)}
+        if not ids:
+            for written in group:
+                unmatched[written] = wanted[written]
+            continue
+        for i, row in _scores([normalize_title(w) for w in group], names):
+            written = group[i]
+            every = _top(row, None, 2)
+            for performer in wanted[written]:
+                mine = [col[t] for t in catalog.performer_titles.get(performer or "", ()) if t in col]
+                tid, score = _winner(_top(row, mine, 2), ids, options) if mine else (None, 0.0)
+                if tid is None:
+                    tid, score = _winner(every, ids, options)
+                if tid is not None:
+                    out[(written, performer)] = TitleMatch(tid, "fuzzy", round(score, 1))
+                else:
+                    unmatched.setdefault(written, []).append(performer)
+    if unmatched:
+        all_ids = list(catalog.names)
+        all_names = [normalize_title(n) for n in catalog.names.values()]
+        queued = list(unmatched)
+        for i, row in _scores([normalize_title(w) for w in queued], all_names):
+            suggestions: list[dict[str, object]] = [
+                {"title_id": all_ids[j], "name": catalog.names[all_ids[j]], "score": round(score, 1)}
+                for j, score in _top(row, None, 3)]
+            close = [x for x in suggestions if float(str(x["score"])) >= options.threshold]
+            reason = "ambiguous" if len(close) > 1 else "unmatched"
+            best = float(str(suggestions[0]["score"])) if suggestions else 0.0
+            for performer in unmatched[queued[i]]:
+                out[(queued[i], performer)] = TitleMatch(None, "review", best, reason, list(suggestions))
+    return out
 
 
 def fuzzy_match(catalog: TitleCatalog, written: str, performer_id: str | None,
                 options: MatchOptions | None = None) -> TitleMatch:
     """Match a written title no exact rule matched; unmatched results carry the top suggestions."""
-    options = options or MatchOptions()
-    query = normalize_title(written)
-    mine, same = catalog.candidates(written, performer_id)
-    for choices in (mine, same):
-        tid, score = _best(query, choices, options)
-        if tid is not None:
-            return TitleMatch(tid, "fuzzy", round(score, 1))
-    everything = {t: normalize_title(n) for t, n in catalog.names.items()}
-    top = process.extract(query, everything, scorer=fuzz.token_sort_ratio, limit=3)
-    suggestions = [{"title_id": str(t), "name": catalog.names[str(t)], "score": round(float(s), 1)}
-                   for _, s, t in top]
-    close = [s for s in suggestions if float(str(s["score"])) >= options.threshold]
-    reason = "ambiguous" if len(close) > 1 else "unmatched"
-    return TitleMatch(None, "review", float(str(suggestions[0]["score"])) if suggestions else 0.0, reason, suggestions)
+    return match_titles(catalog, [(written, performer_id)], options)[(written, performer_id)]

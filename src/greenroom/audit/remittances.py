@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from greenroom.audit import rowchecks
 from greenroom.audit import schema as s
-from greenroom.audit.matching import MatchOptions, TitleCatalog, fuzzy_match
+from greenroom.audit.matching import MatchOptions, TitleCatalog, match_titles
 from greenroom.audit.models import (
     DUPLICATE,
     FILE_FAILED,
@@ -200,7 +200,7 @@ def _check_and_match(con: duckdb.DuckDBPyConnection, payer: str, layout: checks.
 
 
 def _fuzzy(con: duckdb.DuckDBPyConnection, options: MatchOptions) -> None:
-    """Fuzzy-match the written titles no exact rule matched (distinct pairs, in Python) into r_title_all."""
+    """Fuzzy-match the written titles no exact rule matched (distinct pairs, scored in blocks) into r_title_all."""
     pending = con.execute("""SELECT DISTINCT title_written, performer_id FROM r_go g WHERE NOT EXISTS
         (SELECT 1 FROM r_title t WHERE t.title_written = g.title_written AND t.performer_id = g.performer_id)
         ORDER BY 1, 2""").fetchall()
@@ -211,8 +211,9 @@ def _fuzzy(con: duckdb.DuckDBPyConnection, options: MatchOptions) -> None:
         engaged = con.execute("SELECT DISTINCT performer_id, title_id FROM engagements "
                               "WHERE performer_id IN (SELECT unnest(?::VARCHAR[]))", [performers]).fetchall()
         catalog = TitleCatalog.build(con.execute("SELECT title_id, name FROM titles").fetchall(), engaged)
+        matches = match_titles(catalog, pending, options)
         for written, performer in pending:
-            m = fuzzy_match(catalog, written, performer, options)
+            m = matches[(written, performer)]
             for k, v in (("title_written", written), ("performer_id", performer), ("title_id", m.title_id),
                          ("method", m.method), ("score", m.score), ("reason", m.reason),
                          ("suggestions", json.dumps(m.suggestions))):

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,9 @@ Key = tuple[str, str, str, dt.date, dt.date]
 TruthItem = tuple[str, str, str, str, dt.date, dt.date]
 """(finding type, title_id, performer_id, market, period_start, period_end)."""
 
+PAYER_SHARES = (0.50, 0.45, 0.05)
+"""Share of series each demo payer remits for (PAYERS' order): the one sending spreadsheets is a small payer,
+as spreadsheet payers are, and an .xlsx sheet holds at most about a million rows."""
 UNKNOWN_TITLE = "Untitled Pilot (working title)"
 UNKNOWN_PERFORMER = "P9999999"
 # Errors that leave a key unpaid or paid too much: two of them on one title or performer (same market and
@@ -93,13 +97,13 @@ def _lines(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
 
 
 def _assign_payers(con: duckdb.DuckDBPyConnection, rng: np.random.Generator) -> dict[str, str]:
-    """Each series (or stand-alone title) belongs to one payer."""
+    """Each series (or stand-alone title) belongs to one payer; the spreadsheet payer is the small one."""
     out: dict[str, str] = {}
     by_group: dict[str, str] = {}
     for title_id, series_id in con.execute("SELECT title_id, series_id FROM titles ORDER BY title_id").fetchall():
         group = series_id or title_id
         if group not in by_group:
-            by_group[group] = PAYERS[int(rng.integers(len(PAYERS)))]
+            by_group[group] = PAYERS[int(rng.choice(len(PAYERS), p=PAYER_SHARES))]
         out[title_id] = by_group[group]
     return out
 
@@ -134,6 +138,9 @@ def generate_remittances(con: duckdb.DuckDBPyConnection, out_dir: Path, seed: in
     out_dir.mkdir(parents=True, exist_ok=True)
     lines = _lines(con)
     title_payer = _assign_payers(con, rng)
+    payer_titles: dict[str, list[str]] = defaultdict(list)
+    for t, p in sorted(title_payer.items()):
+        payer_titles[p].append(t)
     names = dict(con.execute("SELECT title_id, name FROM titles").fetchall())
     cast = defaultdict(set)
     for performer, title in con.execute("SELECT DISTINCT performer_id, title_id FROM engagements").fetchall():
@@ -153,10 +160,13 @@ def generate_remittances(con: duckdb.DuckDBPyConnection, out_dir: Path, seed: in
     order = list(keys)
     rng.shuffle(order)
     table = rates.table()
+    # One draw per line up front: a numpy call per line costs more than the rest of the line's work.
+    early = iter(rng.integers(0, 15, size=len(lines)).tolist())
+    after = iter(rng.integers(10, 40, size=len(lines)).tolist())
     for key in order:
         kl = keys[key]
         payer = title_payer[key[0]]
-        key_rows = [_on_time(ln, rng) for ln in kl]
+        key_rows = [_on_time(ln, next(early), next(after)) for ln in kl]
         draw = float(rng.random())
         kind = None
         for name, rate in table:
@@ -165,7 +175,8 @@ def generate_remittances(con: duckdb.DuckDBPyConnection, out_dir: Path, seed: in
                 break
             draw -= rate
         if kind is not None:
-            key_rows, done = _inject(kind, key, kl, key_rows, rng, locks, prior, cast, performers, title_payer, keys)
+            key_rows, done = _inject(kind, key, kl, key_rows, rng, locks, prior, cast, performers, title_payer,
+                                     payer_titles, keys)
             if done is not None:
                 truth.findings.add((kind, *done))
         rows[payer].extend(key_rows)
@@ -174,10 +185,10 @@ def generate_remittances(con: duckdb.DuckDBPyConnection, out_dir: Path, seed: in
     return DemoRemittances(files, as_of, truth)
 
 
-def _on_time(ln: dict[str, Any], rng: np.random.Generator) -> DemoRow:
+def _on_time(ln: dict[str, Any], early: int, after: int) -> DemoRow:
+    """Paid up to two weeks before the due date, or 10-40 days after the period when there is none."""
     due = ln["due_date"]
-    paid = due - dt.timedelta(days=int(rng.integers(0, 15))) if due else ln["period_end"] + dt.timedelta(
-        days=int(rng.integers(10, 40)))
+    paid = due - dt.timedelta(days=early) if due else ln["period_end"] + dt.timedelta(days=after)
     paid = max(paid, ln["period_start"])
     return DemoRow(ln["line_id"], ln["exhibition_id"], ln["title_id"], ln["performer_id"], ln["market"],
                 ln["period_start"], ln["period_end"], int(ln["gross_cents"]), int(ln["amount_cents"]),
@@ -186,7 +197,8 @@ def _on_time(ln: dict[str, Any], rng: np.random.Generator) -> DemoRow:
 
 def _inject(kind: str, key: Key, lines: list[dict[str, Any]], rows: list[DemoRow], rng: np.random.Generator,
             locks: _Locks, prior: dict[str, tuple[int, int]], cast: dict[str, set[str]], performers: list[str],
-            title_payer: dict[str, str], keys: dict[Key, list[dict[str, Any]]]) -> tuple[list[DemoRow], Key | None]:
+            title_payer: dict[str, str], payer_titles: dict[str, list[str]],
+            keys: dict[Key, list[dict[str, Any]]]) -> tuple[list[DemoRow], Key | None]:
     """Apply one error to a key's rows; returns the rows and the key the finding will be on (None: not applied)."""
     owed = sum(r.amount_cents for r in rows)
     owed_ph = sum(r.ph_cents for r in rows)
@@ -220,7 +232,7 @@ def _inject(kind: str, key: Key, lines: list[dict[str, Any]], rows: list[DemoRow
         return rows, key
     if kind == ft.DUPLICATE:
         locks.take(key)
-        extra = DemoRow(**{**rows[0].__dict__})
+        extra = replace(rows[0])
         extra.check_number = "dup"
         return [*rows, extra], key
     if kind == ft.PH_SHORT:
@@ -234,24 +246,32 @@ def _inject(kind: str, key: Key, lines: list[dict[str, Any]], rows: list[DemoRow
         return rows, key
     title, performer, market, ps, pe = key
     if kind == ft.WRONG_PERFORMER:
-        outsiders = [p for p in performers if p not in cast[title]]
-        if not outsiders:
+        picked = _pick(performers, lambda p: p not in cast[title], rng)
+        if picked is None:
             return rows, None
-        other = outsiders[int(rng.integers(len(outsiders)))]
-        moved: Key = (title, other, market, ps, pe)
+        moved: Key = (title, picked, market, ps, pe)
     else:
-        siblings = sorted(t for t, p in title_payer.items()
-                          if p == title_payer[title] and t != title and performer not in cast[t])
-        if not siblings:
+        picked = _pick(payer_titles[title_payer[title]], lambda t: t != title and performer not in cast[t], rng)
+        if picked is None:
             return rows, None
-        other = siblings[int(rng.integers(len(siblings)))]
-        moved = (other, performer, market, ps, pe)
+        moved = (picked, performer, market, ps, pe)
     if moved in keys or not locks.free(moved):
         return rows, None
     locks.take(key, moved)
     for r in rows:
         r.title_id, r.performer_id = moved[0], moved[1]
     return rows, key
+
+
+def _pick(choices: list[str], fits: Callable[[str], bool], rng: np.random.Generator, tries: int = 32) -> str | None:
+    """A random choice that fits: drawn at random first (most fit, and listing all per key is quadratic)."""
+    if not choices:
+        return None
+    for i in rng.integers(len(choices), size=tries):
+        if fits(choices[int(i)]):
+            return choices[int(i)]
+    fitting = [c for c in choices if fits(c)]
+    return fitting[int(rng.integers(len(fitting)))] if fitting else None
 
 
 def _assign_checks(payer_rows: list[DemoRow], prefix: str) -> None:
@@ -274,17 +294,24 @@ def _late_truth_after_checks(truth: Truth, rows: dict[str, list[DemoRow]],
                              keys: dict[Key, list[dict[str, Any]]]) -> None:
     """Basic-cable checks under the small-check amount are outside the late rule: drop those from the truth."""
     pack = load_pack()
+    items = [t for t in truth.findings if t[0] == ft.LATE and t[3] == "basic_cable"]
+    wanted = {t[1:] for t in items}
     totals: dict[tuple[str, str], int] = defaultdict(int)
+    # Rows by key, for the keys in question only: scanning every row per finding is quadratic at full scale.
+    by_key: dict[Key, list[DemoRow]] = defaultdict(list)
     for payer, payer_rows in rows.items():
         for r in payer_rows:
             totals[(payer, r.check_number)] += r.amount_cents
-    for item in [t for t in truth.findings if t[0] == ft.LATE and t[3] == "basic_cable"]:
+            if r.market == "basic_cable":
+                k = (r.title_id, r.performer_id, r.market, r.period_start, r.period_end)
+                if k in wanted:
+                    by_key[k].append(r)
+    for item in items:
         key: Key = item[1:]
         payer = truth.title_payer[key[0]]
         due = keys[key][0]["due_date"]
         limit = int(pack.value(ft.SMALL_CHECK_PARAM, due))
-        late_rows = [r for r in rows[payer] if (r.title_id, r.performer_id, r.market, r.period_start,
-                                                r.period_end) == key and r.paid_date > due]
+        late_rows = [r for r in by_key[key] if r.paid_date > due]
         if all(totals[(payer, r.check_number)] < limit for r in late_rows):
             truth.findings.discard(item)
 
@@ -293,7 +320,7 @@ def _bad_rows(good: list[DemoRow], rng: np.random.Generator, prefix: str) -> lis
     """Bad input on top of the payments: 4 rows rejected (zero, negative, EUR, a check paying two performers)
     and 2 queued (an unknown title, an unknown performer)."""
     zero, negative, euro, reused, unknown_title, unknown_performer = (
-        DemoRow(**{**good[int(i)].__dict__}) for i in rng.integers(len(good), size=6))
+        replace(good[int(i)]) for i in rng.integers(len(good), size=6))
     zero.amount_cents = 0
     negative.amount_cents = -abs(negative.amount_cents)
     euro.currency = "EUR"
@@ -305,7 +332,7 @@ def _bad_rows(good: list[DemoRow], rng: np.random.Generator, prefix: str) -> lis
 
 def _resent_rows(good: list[DemoRow], rng: np.random.Generator) -> list[DemoRow]:
     """A later file re-sending part of the first: 3 exact copies (duplicates) and 1 changed check (rejected)."""
-    picks = [DemoRow(**{**good[int(i)].__dict__}) for i in rng.choice(len(good), size=4, replace=False)]
+    picks = [replace(good[int(i)]) for i in rng.choice(len(good), size=4, replace=False)]
     picks[3].amount_cents += 100
     return picks
 

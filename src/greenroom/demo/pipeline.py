@@ -70,10 +70,9 @@ def run_demo(settings: Settings, scale: str = "small", seed: int = 7, bad_fracti
     files = _generate(settings, console, scale, seed, bad_fraction)
     _load(settings, console, files)
     result = _compute(settings, console)
-    audited = run_demo_audit(settings, console, seed)
+    run_demo_audit(settings, console, seed)
     quarantine = "greenroom ingest quarantine list"
-    audit = "greenroom audit" if audited.data_dir == settings.data_dir else \
-        f"greenroom --data-dir {audited.data_dir} audit"
+    audit = "greenroom audit"
     console.print(f"\nNext: `greenroom residuals lines --performer P...`, `{quarantine}`, "
                   "`greenroom residuals exceptions`, `greenroom contracts show minimums.day_performer`, "
                   f"`{audit} findings`, `{audit} member-statement P...`, `{audit} claim-statement PAYER`.")
