@@ -56,6 +56,7 @@ def test_demo_command(settings):
     r = run(settings, "demo", "--seed", "3")
     assert r.exit_code == 0, r.output
     assert "log verified" in r.output and "planted" in r.output
+    assert "reports withdrawn by staff" in r.output and "cannot be worked out" in r.output
     again = run(settings, "demo", "--seed", "3")
     assert again.exit_code == 1 and "already" in again.output
 

@@ -377,7 +377,10 @@ def demo_command(ctx: typer.Context, seed: int = 7) -> None:
     console.print("found:   " + ", ".join(f"{n} {t}" for t, n in summary["found"].items()))
     console.print(f"AI compensation owed {format_cents(summary['compensation_cents'])} + P&H "
                   f"{format_cents(summary['compensation_ph_cents'])} ({summary['compensation_lines']} lines, "
-                  f"stored as run {summary['compensation_run']} for the audit)")
+                  f"stored as run {summary['compensation_run']} for the audit); {summary['not_priced']} amounts "
+                  "cannot be worked out (compensation_unknown)")
+    if summary["withdrawn"]:
+        console.print(f"reports withdrawn by staff (kept, not counted): {', '.join(summary['withdrawn'])}")
     console.print(reg.verify(settings).message())
     if not summary["matches"]:
         raise typer.Exit(1)

@@ -352,7 +352,9 @@ def seed_demo(settings: Settings, seed: int = 7, groups: int = 2, say: Callable[
     loaded = load_uses(settings, path)
     if say:
         say(loaded.summary())
-    findings = [f for f in cf.all_findings(reg.snapshot(settings)) if f.subject_id.startswith(prefix)]
+    snap = reg.snapshot(settings)
+    findings = [f for f in cf.all_findings(snap) if f.subject_id.startswith(prefix)]
+    withdrawn = [u.use_id for u in snap.withdrawn if u.use_id.startswith(prefix)]
     got = Counter(f.type for f in findings)
     owed, run = post_compensation(settings)  # so `greenroom audit run` sees what the demo's uses owe
     return {"seed": seed, "performers": len(performers) + 2, "from_residuals_data": len(found),
@@ -361,7 +363,8 @@ def seed_demo(settings: Settings, seed: int = 7, groups: int = 2, say: Callable[
             "expected": dict(sorted(plan.expected.items())), "found": dict(sorted(got.items())),
             "matches": dict(got) == dict(plan.expected), "messages": loaded.messages,
             "compensation_lines": len(owed.lines), "compensation_cents": owed.total_cents,
-            "compensation_ph_cents": owed.total_ph_cents, "compensation_run": run}
+            "compensation_ph_cents": owed.total_ph_cents, "compensation_run": run, "withdrawn": withdrawn,
+            "not_priced": len(owed.unknown)}
 
 
 def write_summary(summary: dict[str, Any], path: Path) -> None:
