@@ -118,8 +118,11 @@ def test_signer_not_authorised(settings):
     consent(settings, consent_id="C-SELF", signed_by="performer")
     consent(settings, consent_id="C-UNION", signed_by="union")
     consent(settings, consent_id="C-REP", signed_by="representative")
-    found = {f.subject_id for f in api.list_findings(settings, type=cf.SIGNER)}
-    assert found == {"C-SELF", "C-UNION"}
+    consent(settings, consent_id="C-REP-NAMED", signed_by="representative", signer_name="  estate ")
+    consent(settings, consent_id="C-SOMEONE", signed_by="representative", signer_name="A Cousin")
+    found = {f.subject_id: f.reason for f in api.list_findings(settings, type=cf.SIGNER)}
+    assert set(found) == {"C-SELF", "C-UNION", "C-SOMEONE"}
+    assert "signed by A Cousin, not by the authorised representative on record (Estate)" in found["C-SOMEONE"]
 
 
 def test_duplicate_report(settings):

@@ -84,6 +84,10 @@ def signer_problem(c: Consent, snap: Snapshot) -> str | None:
         return "the union may consent only for a deceased performer with no authorised representative"
     if c.signed_by == "representative" and deceased is None:
         return "a representative signed for a living performer"
+    on_record = performer.representative if performer else None
+    if c.signed_by == "representative" and on_record and c.signer_name.strip() and \
+            _norm(c.signer_name) != _norm(on_record):
+        return f"it was signed by {c.signer_name.strip()}, not by the authorised representative on record ({on_record})"
     return None
 
 
