@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import duckdb
+import pytest
 
 from greenroom.audit import findings as ft
 from greenroom.audit.posting import post_owed, post_paid
+from greenroom.ledger.entries import LedgerError
 
-from .conftest import LINES, kinds, paid_in_full, set_lines
+from .conftest import LINES, kinds, paid_in_full, set_lines, write_lines
 
 
 def entries(settings: Any) -> set[tuple[Any, ...]]:
@@ -54,3 +56,15 @@ def test_a_new_engine_run_corrects_with_reversals_and_the_findings_follow(union,
 def test_no_lines_means_nothing_owed_is_posted(settings, audit) -> None:
     result = audit()
     assert result.owed is None and "run `greenroom residuals compute` first" in result.messages[0]
+
+
+def test_a_line_id_given_twice_is_refused_and_nothing_is_posted(union) -> None:
+    with duckdb.connect(str(union.duckdb_path)) as con:
+        write_lines(con, """SELECT 'L1' AS line_id, 1 AS run_id, 'sag-aftra-tv-theatrical' AS agreement,
+            'tv.network_prime_rerun' AS formula_id, '2014.1' AS formula_version, 'P3' AS performer_id,
+            'T1' AS title_id, 'network_prime' AS market, DATE '2021-03-01' AS period_start,
+            DATE '2021-03-01' AS period_end, 5 AS amount_cents, 1 AS ph_cents""")
+        with pytest.raises(LedgerError, match="rows for L1; one per source"):
+            post_owed(con)
+        assert con.execute("SELECT count(*) FROM ledger_entries").fetchone() == (0,)
+        assert con.execute("SELECT count(*) FROM ledger_batches").fetchone() == (0,)
