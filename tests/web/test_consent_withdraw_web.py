@@ -47,3 +47,22 @@ def test_withdraw_a_conflicting_report_and_show_unpriced_pay(union: Union, app_c
                        follow_redirects=False)
         assert form.status_code == 303 and "withdrawn" in form.headers["location"]
         assert "AI pay that could not be worked out" not in ba.get(f"/staff/consent/{pid}").text
+
+
+def test_a_use_reported_through_the_api_carries_notice_and_content(union: Union, app_config: WebConfig) -> None:
+    pid = f"P-UN-{uuid.uuid4().hex[:8]}"
+    record_performer(union.settings, pid, "Notice Test")
+    with signed_in_as(union, app_config, "business") as ba:
+        replica = ba.post(f"/api/consent/members/{pid}/replicas",
+                          json={"kind": "employment_based", "agreement": "sag-aftra-commercials",
+                                "producer": "Meridian Ads"}).json()["replica_id"]
+        ba.post(f"/api/consent/members/{pid}/consents",
+                json={"replica_id": replica, "producer": "Meridian Ads", "projects": ["Spot 1"],
+                      "description": "digital replica rider: 30-second online spot", "signed_on": "2025-08-01"})
+        r = ba.post(f"/api/consent/members/{pid}/uses",
+                    json={"replica_id": replica, "producer": "Meridian Ads", "project": "Spot 1",
+                          "start_date": "2025-08-10", "rate_cents": 100000, "notified_at": "2025-08-09T09:00"})
+        assert r.status_code == 200, r.text
+        assert r.json()["use"]["notified_at"].startswith("2025-08-09T09:00")
+        [f] = ba.get("/api/consent/findings", params={"performer": pid}).json()
+        assert f["type"] == "use_notice" and "15 h 00 min before" in f["reason"]

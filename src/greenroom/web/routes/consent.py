@@ -139,6 +139,10 @@ class NewUse(BaseModel):
     medium: str = ""
     description: str = ""
     role: str = "principal"
+    rate_cents: int | None = None
+    agreed_cents: int | None = None
+    notified_at: dt.datetime | None = None  # when the performer was notified of the use (Commercials: 48 h ahead)
+    sexual_content: bool = False  # a nude or sexual depiction
 
 
 def _replica(request: Request, performer_id: str, body: NewReplica) -> dict[str, Any]:
