@@ -73,7 +73,9 @@ GROUP BY a.performer_id, a.title_id, a.ai_days"""
 
 def has_performed_days(con: duckdb.DuckDBPyConnection) -> bool:
     """True when the consent registry has stored days of digital performance in this database."""
-    row = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+    # Only the current database's: an attached one's table would not resolve by its bare name.
+    row = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ? "
+                      "AND table_catalog = current_database() AND table_schema = current_schema()",
                       [AI_DAYS_TABLE]).fetchone()
     return bool(row and row[0])
 
