@@ -14,6 +14,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # before anything imports pyplot: no display on servers
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from greenroom.audit.findings import TYPES  # noqa: E402
@@ -25,7 +26,7 @@ from greenroom.store import analytics  # noqa: E402
 matplotlib.rcParams["svg.hashsalt"] = "greenroom"  # stable ids: the same data draws the same SVG
 matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text (searchable, small)
 
-OWED_COLOR, PAID_COLOR = "#1f4e79", "#70ad47"
+OWED_COLOR, PAID_COLOR, SHORT_COLOR = "#1f4e79", "#70ad47", "#c00000"
 TYPE_COLORS = dict(zip(TYPES, ("#c00000", "#7f6000", "#ff7f0e", "#8064a2", "#4bacc6", "#9bbb59", "#f79646",
                                "#2c4d75", "#a5a5a5"), strict=True))
 
@@ -106,22 +107,39 @@ def _empty(ax: Any, what: str) -> None:
 
 
 def owed_paid_figure(rows: list[dict[str, Any]]) -> Figure:
-    """Owed and paid by month, as two lines."""
-    fig = Figure(figsize=(8, 3.2), dpi=100)
-    ax = fig.add_subplot()
-    ax.set_title("Owed vs paid by month of the period paid for (performer + P&H)", fontsize=10)
+    """Owed and paid by month, as two lines, with owed minus paid as bars underneath.
+
+    Owed and paid are within a fraction of a percent of each other, so their lines lie on top of one
+    another; the bars below are what shows where money is short (red) or overpaid (green).
+    """
+    fig = Figure(figsize=(8, 3.6), dpi=100)
     if not rows:
+        ax = fig.add_subplot()
+        ax.set_title("Owed vs paid by month of the period paid for (performer + P&H)", fontsize=10)
         _empty(ax, "balances: run `greenroom audit run`")
-    else:
-        x = list(range(len(rows)))
-        ax.plot(x, [r["owed_cents"] for r in rows], color=OWED_COLOR, label="owed", linewidth=1.6)
-        ax.plot(x, [r["paid_cents"] for r in rows], color=PAID_COLOR, label="paid", linewidth=1.6, linestyle="--")
-        step = max(1, len(rows) // 12)
-        ax.set_xticks(x[::step], [r["month"] for r in rows][::step], rotation=45, ha="right", fontsize=7)
-        ax.yaxis.set_major_formatter(FuncFormatter(_dollars))
-        ax.tick_params(axis="y", labelsize=7)
-        ax.legend(fontsize=8, frameon=False)
-        ax.grid(axis="y", alpha=0.3)
+        fig.tight_layout()
+        return fig
+    ax, diff = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": (3, 1.4)})
+    ax.set_title("Owed vs paid by month of the period paid for (performer + P&H)", fontsize=10)
+    x = list(range(len(rows)))
+    ax.plot(x, [r["owed_cents"] for r in rows], color=OWED_COLOR, label="owed", linewidth=2.2)
+    ax.plot(x, [r["paid_cents"] for r in rows], color=PAID_COLOR, label="paid", linewidth=1.1)
+    ax.yaxis.set_major_formatter(FuncFormatter(_dollars))
+    ax.tick_params(axis="y", labelsize=7)
+    ax.legend(fontsize=8, frameon=False, loc="upper left")
+    ax.grid(axis="y", alpha=0.3)
+    short = [r["owed_cents"] - r["paid_cents"] for r in rows]
+    diff.bar(x, short, color=[SHORT_COLOR if v > 0 else PAID_COLOR for v in short], width=0.8)
+    diff.axhline(0, color="#555555", linewidth=0.6)
+    diff.legend(handles=[Patch(color=SHORT_COLOR, label="paid too little"), Patch(color=PAID_COLOR,
+                                                                                    label="paid too much")],
+                fontsize=6, frameon=False, loc="upper left", ncol=2)
+    diff.set_ylabel("owed - paid", fontsize=7)
+    diff.yaxis.set_major_formatter(FuncFormatter(_dollars))
+    diff.tick_params(axis="y", labelsize=6)
+    diff.grid(axis="y", alpha=0.3)
+    step = max(1, len(rows) // 12)
+    diff.set_xticks(x[::step], [r["month"] for r in rows][::step], rotation=45, ha="right", fontsize=7)
     fig.tight_layout()
     return fig
 
@@ -162,7 +180,7 @@ def shortfall_figure(rows: list[dict[str, Any]]) -> Figure:
         _empty(ax, "shortfall")
     else:
         labels = [_short(r["name"] or r["title_id"], 48) for r in rows]
-        ax.barh(labels, [r["shortfall_cents"] for r in rows], color="#c00000")
+        ax.barh(labels, [r["shortfall_cents"] for r in rows], color=SHORT_COLOR)
         ax.invert_yaxis()
         ax.xaxis.set_major_formatter(FuncFormatter(_dollars))
         ax.tick_params(labelsize=7)

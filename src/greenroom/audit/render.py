@@ -106,8 +106,10 @@ class ReportPDF(FPDF):
         self.cell(0, 5, f"page {self.page_no()} of {{nb}}", align="R")
         self.set_text_color(0, 0, 0)
 
-    def heading(self, text: str, size: int = 13) -> None:
-        """A section heading."""
+    def heading(self, text: str, size: int = 13, keep: float = 30) -> None:
+        """A section heading; it starts a new page when less than keep mm would follow it on this one."""
+        if self.get_y() + keep > self.page_break_trigger:
+            self.add_page()  # a heading alone at the foot of a page, its table on the next, reads as lost
         self.ln(2)
         self.set_font("Helvetica", "B", size)
         self.multi_cell(0, size * 0.5, latin1(text), new_x="LMARGIN", new_y="NEXT")
@@ -119,11 +121,14 @@ class ReportPDF(FPDF):
         self.multi_cell(0, size * 0.48, latin1(text), new_x="LMARGIN", new_y="NEXT")
 
     def grid(self, header: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequence[float] | None = None,
-             numeric: Sequence[int] = (), size: float = 7.5, bold_last: bool = False) -> None:
-        """A table: a shaded header row, then the rows; numeric columns right-aligned."""
+             numeric: Sequence[int] = (), size: float = 7.5, bold_last: bool = False,
+             width: float | None = None) -> None:
+        """A table: a shaded header row, then the rows; numeric columns right-aligned; full width unless width (mm)."""
         self.set_font("Helvetica", "", size)
         align = tuple("RIGHT" if i in numeric else "LEFT" for i in range(len(header)))
+        placed: dict[str, Any] = {"width": width, "align": "LEFT"} if width else {}
         with self.table(col_widths=tuple(widths) if widths else None, text_align=align, line_height=size * 0.5,
+                        **placed,
                         headings_style=FontFace(emphasis="BOLD", fill_color=(235, 235, 235)),
                         first_row_as_headings=True) as table:
             table.row([latin1(h) for h in header])
@@ -133,10 +138,15 @@ class ReportPDF(FPDF):
         self.ln(2)
 
     def image_png(self, png: bytes, width: float) -> None:
-        """A PNG centred across the page, width in mm."""
+        """A PNG centred across the page, width in mm; on the next page when it does not fit whole on this one."""
         import io
+        import struct
 
-        self.image(io.BytesIO(png), x=(self.w - width) / 2, w=width)
+        px_w, px_h = struct.unpack(">II", png[16:24])  # the IHDR chunk: every PNG starts with it
+        height = width * px_h / px_w
+        if self.get_y() + height > self.page_break_trigger:
+            self.add_page()
+        self.image(io.BytesIO(png), x=(self.w - width) / 2, w=width, h=height)
         self.ln(2)
 
     def to_bytes(self) -> bytes:

@@ -26,15 +26,13 @@ def render_audit_report_pdf(data: dict[str, Any]) -> bytes:
         ["paid", money(t["paid_cents"]), money(t["paid_ph_cents"]), money(t["paid_cents"] + t["paid_ph_cents"])],
         ["owed minus paid", money(t["difference_cents"]), money(t["ph_difference_cents"]),
          money(t["difference_cents"] + t["ph_difference_cents"])]],
-        widths=(50, 40, 40, 40), numeric=(1, 2, 3), size=9, bold_last=True)
+        widths=(50, 40, 40, 40), numeric=(1, 2, 3), size=9, bold_last=True, width=170)
     pdf.para(f"{t['keys']:,} balances checked; {t['keys_not_ok']:,} do not balance within the payer's tolerance.")
     figs = charts.figures(data["charts"])
-    pdf.add_page()
-    pdf.heading("Charts")
+    # 200 mm wide, two charts fit a landscape page: the first goes under the totals, the others share the next.
+    pdf.heading("Charts", keep=90)
     for name in ("owed_paid_by_month", "findings_by_type_and_payer", "top_titles_by_shortfall"):
-        if name == "top_titles_by_shortfall":
-            pdf.add_page()
-        pdf.image_png(charts.to_png(figs[name]), 230)
+        pdf.image_png(charts.to_png(figs[name]), 200)
     pdf.add_page()
     pdf.heading("By payer")
     pdf.grid(["payer", "owed", "paid", "difference", "P&H owed", "P&H paid", "P&H difference", "keys",
