@@ -40,3 +40,12 @@ def test_the_performers_own_titles_settle_a_tie() -> None:
 def test_threshold_is_configurable() -> None:
     assert fuzzy_match(CATALOG, "Verdikt of Lakesde", None).title_id == "T5"  # 91.9
     assert fuzzy_match(CATALOG, "Verdikt of Lakesde", None, MatchOptions(threshold=95)).title_id is None
+
+
+def test_the_performers_own_title_does_not_beat_a_clearly_better_one() -> None:
+    catalog = TitleCatalog.build([("T1", "The Shift: Season 2, Episode 18"), ("T2", "The Summit: Season 2, Episode 18")],
+                                 [("P1", "T1")])
+    # 91.5 against the performer's own title, 100 against the other: a payment to the wrong performer
+    # must land on the title the payer wrote, or it could not be found as one.
+    assert fuzzy_match(catalog, "Summit: Season 2, Episode 18, The", "P1").title_id == "T2"
+    assert fuzzy_match(catalog, "Shfit: Season 2, Episode 18, The", "P1").title_id == "T1"

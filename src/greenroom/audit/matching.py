@@ -121,8 +121,9 @@ def match_titles(catalog: TitleCatalog, pairs: Iterable[tuple[str, str | None]],
                  options: MatchOptions | None = None) -> dict[tuple[str, str | None], TitleMatch]:
     """Fuzzy-match many (written title, performer) pairs at once; each written title is scored only once.
 
-    The same rules as fuzzy_match: the performer's titles with the same numbers first, then every title
-    with the same numbers; a written title matching neither gets the best three suggestions overall.
+    The performer's titles with the same numbers first (unless another title scores better by the margin
+    or more), then every title with the same numbers; a written title matching neither gets the best three
+    suggestions overall.
     """
     options = options or MatchOptions()
     wanted: dict[str, list[str | None]] = {}
@@ -147,6 +148,10 @@ def match_titles(catalog: TitleCatalog, pairs: Iterable[tuple[str, str | None]],
             for performer in wanted[written]:
                 mine = [col[t] for t in catalog.performer_titles.get(performer or "", ()) if t in col]
                 tid, score = _winner(_top(row, mine, 2), ids, options) if mine else (None, 0.0)
+                if tid is not None and every[0][1] - score >= options.margin:
+                    # The performer's own title settles near-ties only: "Summit: Season 2, Episode 18, The" is
+                    # The Summit's episode even for a performer who worked on "The Shift: Season 2, Episode 18".
+                    tid = None
                 if tid is None:
                     tid, score = _winner(every, ids, options)
                 if tid is not None:
