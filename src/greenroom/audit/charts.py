@@ -18,7 +18,8 @@ from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from greenroom.audit.findings import TYPES  # noqa: E402
-from greenroom.audit.reports import NO_PAYER, has_balances, open_findings, query_rows  # noqa: E402
+from greenroom.audit.models import CLAIMED, OPEN  # noqa: E402
+from greenroom.audit.reports import NO_PAYER, finding_groups, has_balances, query_rows  # noqa: E402
 from greenroom.config import Settings  # noqa: E402
 from greenroom.ledger.balance import BALANCES_TABLE  # noqa: E402
 from greenroom.store import analytics  # noqa: E402
@@ -55,15 +56,14 @@ def owed_paid_by_month(settings: Settings, payer: str | None = None) -> list[dic
 def findings_by_type_and_payer(settings: Settings, payer: str | None = None) -> list[dict[str, Any]]:
     """Open and claimed findings counted by type and payer, with the money short (owed minus paid) and interest."""
     acc: dict[tuple[str, str], dict[str, Any]] = {}
-    for p, fs in open_findings(settings).items():
-        if payer is not None and p != payer:
+    for g in finding_groups(settings, (OPEN, CLAIMED)):
+        if payer is not None and g["payer"] != payer:
             continue
-        for f in fs:
-            row = acc.setdefault((f.type, p), {"type": f.type, "payer": p, "findings": 0, "difference_cents": 0,
-                                               "interest_cents": 0})
-            row["findings"] += 1
-            row["difference_cents"] += f.difference_cents + f.ph_difference_cents
-            row["interest_cents"] += f.interest_cents
+        row = acc.setdefault((g["type"], g["payer"]), {"type": g["type"], "payer": g["payer"], "findings": 0,
+                                                       "difference_cents": 0, "interest_cents": 0})
+        row["findings"] += g["findings"]
+        row["difference_cents"] += g["difference_cents"] + g["ph_difference_cents"]
+        row["interest_cents"] += g["interest_cents"]
     order = {t: i for i, t in enumerate(TYPES)}
     return [acc[k] for k in sorted(acc, key=lambda k: (order.get(k[0], 99), k[1]))]
 

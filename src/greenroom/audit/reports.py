@@ -10,9 +10,9 @@ from collections import defaultdict
 from typing import Any
 
 import duckdb
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from greenroom.audit.models import CLAIMED, OPEN, AuditRun, HeldRow, RemittanceFile
+from greenroom.audit.models import CLAIMED, OPEN, AuditRun, Finding, HeldRow, RemittanceFile
 from greenroom.audit.workflow import query_findings
 from greenroom.config import Settings
 from greenroom.ledger.balance import BALANCES_TABLE
@@ -68,13 +68,35 @@ def payer_report(settings: Settings, payer: str | None = None) -> list[dict[str,
             return []
         rows = query_rows(con, f"SELECT COALESCE(payer, '{NO_PAYER}') AS payer, {_TOTALS} "
                                f"FROM {BALANCES_TABLE} {where} GROUP BY 1 ORDER BY 1", params)
-    findings = open_findings(settings)
+    by_payer: dict[str, dict[str, int]] = defaultdict(dict)
+    for g in finding_groups(settings, (OPEN, CLAIMED)):
+        by_payer[g["payer"]][g["type"]] = by_payer[g["payer"]].get(g["type"], 0) + g["findings"]
     for r in rows:
-        by_type: dict[str, int] = defaultdict(int)
-        for f in findings.get(r["payer"], []):
-            by_type[f.type] += 1
-        r["open_findings"] = dict(sorted(by_type.items()))
+        r["open_findings"] = dict(sorted(by_payer.get(r["payer"], {}).items()))
     return rows
+
+
+def finding_groups(settings: Settings, statuses: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    """Findings counted by type, payer (NO_PAYER when none yet) and status, with their money, summed in SQL.
+
+    Loading every finding with its evidence to count them took minutes on the whole demo union (90,000).
+    """
+    stmt = select(Finding.type, Finding.payer, Finding.status, func.count(Finding.id),
+                  func.sum(Finding.difference_cents), func.sum(Finding.ph_difference_cents),
+                  func.sum(Finding.interest_cents)).group_by(Finding.type, Finding.payer, Finding.status)
+    if statuses is not None:
+        stmt = stmt.where(Finding.status.in_(statuses))
+    acc: dict[tuple[str, str, str], dict[str, Any]] = {}
+    with session_factory(settings)() as db:
+        for type_, payer, status, n, diff, ph, interest in db.execute(stmt):
+            k = (str(type_), payer or NO_PAYER, str(status))
+            row = acc.setdefault(k, {"type": k[0], "payer": k[1], "status": k[2], "findings": 0,
+                                     "difference_cents": 0, "ph_difference_cents": 0, "interest_cents": 0})
+            row["findings"] += int(n)
+            row["difference_cents"] += int(diff or 0)
+            row["ph_difference_cents"] += int(ph or 0)
+            row["interest_cents"] += int(interest or 0)
+    return [acc[k] for k in sorted(acc)]
 
 
 def title_report(settings: Settings, payer: str | None = None) -> list[dict[str, Any]]:
@@ -128,19 +150,7 @@ def member_statement(settings: Settings, performer_id: str) -> list[dict[str, An
 
 def findings_report(settings: Settings, payer: str | None = None) -> list[dict[str, Any]]:
     """Findings counted by type, payer and status, with the money involved and the interest due."""
-    sessions = session_factory(settings)
-    acc: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for f in query_findings(sessions):
-        if payer is not None and (f.payer or NO_PAYER) != payer:
-            continue
-        k = (f.type, f.payer or NO_PAYER, f.status)
-        row = acc.setdefault(k, {"type": k[0], "payer": k[1], "status": k[2], "findings": 0, "difference_cents": 0,
-                                 "ph_difference_cents": 0, "interest_cents": 0})
-        row["findings"] += 1
-        row["difference_cents"] += f.difference_cents
-        row["ph_difference_cents"] += f.ph_difference_cents
-        row["interest_cents"] += f.interest_cents
-    return [acc[k] for k in sorted(acc)]
+    return [g for g in finding_groups(settings) if payer is None or g["payer"] == payer]
 
 
 def files_report(settings: Settings, payer: str | None = None) -> list[dict[str, Any]]:
