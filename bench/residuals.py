@@ -8,7 +8,11 @@ variant's alone, read from VmHWM in the child):
 
 * engine: a fresh DuckDB file in a temp dir, the input Parquet loaded into the engine's tables
   (greenroom.ingest.tables DDL), greenroom.residuals.engine.compute with the formulas that price the
-  benchmark's markets, then COPY residual_lines (every column, explanations included) to Parquet.
+  benchmark's markets, then the lines as the engine stores them to Parquet: one file of per-line
+  amounts (performer, engagement, basis, rate, gross, units, amount, P&H, note) and one of the
+  formula rows they belong to (exhibition, market, component, period, pool, P&H terms, due date and
+  the explanation: formula, version, parameter citations, unverified). Joined on context_key the two
+  are residual_lines, every column; the check below reads them so.
 * sql: one hand-written DuckDB query (rate tables hard-coded from the pack YAML, not generated from
   it) reading the same Parquet and writing the same lines, without explanation columns, to Parquet.
 * pandas: a straightforward pandas implementation (merges, groupby, numpy int64 arithmetic and the
@@ -191,6 +195,7 @@ def run_engine(inp: Path, out: Path, work: Path) -> dict[str, Any]:
     from greenroom.ingest.tables import ensure_tables
     from greenroom.residuals.engine import compute
     from greenroom.residuals.formulas import FORMULAS
+    from greenroom.residuals.store import AMOUNTS, CONTEXTS
 
     formulas = [f for f in FORMULAS if set(f.markets) & set(MARKETS)]
     steps: list[tuple[str, float]] = []
@@ -210,8 +215,11 @@ def run_engine(inp: Path, out: Path, work: Path) -> dict[str, Any]:
     # Both variants write their Parquet without keeping row order (nothing reads the order; the
     # check is order-independent): it lets DuckDB write in parallel, about a quarter less CPU.
     con.execute("SET preserve_insertion_order = false")
-    con.execute(f"COPY residual_lines TO '{out}' (FORMAT parquet)")
-    steps.append(("COPY residual_lines to Parquet", time.perf_counter() - mark))
+    # As stored: the per-line amounts, and beside them each formula row's context with its explanation
+    # (the two joined on context_key are residual_lines, every column).
+    con.execute(f"COPY {AMOUNTS} TO '{out}' (FORMAT parquet)")
+    con.execute(f"COPY {CONTEXTS} TO '{contexts_path(out)}' (FORMAT parquet)")
+    steps.append(("COPY lines and contexts to Parquet", time.perf_counter() - mark))
     con.close()
     seconds = time.perf_counter() - started
     merged: dict[str, float] = {}
@@ -616,8 +624,8 @@ def run_variant(variant: str, inp: Path, work: Path, cap_mib: float, timeout: fl
     import psutil
 
     out, result = work / f"{variant}-lines.parquet", work / f"{variant}-result.json"
-    out.unlink(missing_ok=True)
-    result.unlink(missing_ok=True)
+    for old in (out, contexts_path(out), result):
+        old.unlink(missing_ok=True)
     cmd = [sys.executable, str(Path(__file__).resolve()), "--variant", variant, "--input", str(inp),
            "--output", str(out), "--work", str(work), "--result", str(result)]
     started = time.perf_counter()
@@ -646,15 +654,29 @@ def run_variant(variant: str, inp: Path, work: Path, cap_mib: float, timeout: fl
     return report
 
 
+def contexts_path(lines_path: Path) -> Path:
+    """Where the engine variant writes its line contexts, beside its lines."""
+    return lines_path.with_suffix(".contexts.parquet")
+
+
+def lines_relation(path: str) -> str:
+    """SQL for a variant's lines: the engine's two files joined back into whole lines, a baseline's file as is."""
+    contexts = contexts_path(Path(path))
+    if contexts.exists():
+        return f"(SELECT * FROM read_parquet('{path}') a JOIN read_parquet('{contexts}') c USING (context_key))"
+    return f"read_parquet('{path}')"
+
+
 def summarize_output(path: str) -> dict[str, Any]:
     """Count, totals and an order-independent checksum of (key, amount, P&H) over a lines file."""
     con = duckdb.connect()
+    lines = lines_relation(path)
     row = con.execute(f"""SELECT count(*), sum(amount_cents), sum(ph_cents),
         sum(hash(exhibition_id::VARCHAR, engagement_id::VARCHAR, component::VARCHAR,
                  amount_cents::BIGINT, ph_cents::BIGINT)::HUGEINT)
-        FROM read_parquet('{path}')""").fetchone()
+        FROM {lines}""").fetchone()
     by_component = con.execute(f"SELECT component, count(*), sum(amount_cents), sum(ph_cents) "
-                               f"FROM read_parquet('{path}') GROUP BY 1 ORDER BY 1").fetchall()
+                               f"FROM {lines} GROUP BY 1 ORDER BY 1").fetchall()
     con.close()
     assert row is not None
     return {"lines": int(row[0]), "amount_cents": int(row[1] or 0), "ph_cents": int(row[2] or 0),
@@ -670,8 +692,8 @@ SELECT COALESCE(e.exhibition_id, o.exhibition_id) AS exhibition_id, COALESCE(e.e
          AS engagement_id, COALESCE(e.component, o.component) AS component, e.formula_id,
        e.amount_cents AS engine_amount, o.amount_cents AS {other}_amount, e.ph_cents AS engine_ph,
        o.ph_cents AS {other}_ph, e.note
-FROM read_parquet('{engine_out}') e
-FULL JOIN read_parquet('{other_out}') o
+FROM {lines_relation(engine_out)} e
+FULL JOIN {lines_relation(other_out)} o
   ON o.exhibition_id = e.exhibition_id AND o.engagement_id = e.engagement_id AND o.component = e.component
 WHERE e.amount_cents IS DISTINCT FROM o.amount_cents OR e.ph_cents IS DISTINCT FROM o.ph_cents
 LIMIT 12""").fetchall()

@@ -35,7 +35,8 @@ from greenroom.accounts.passwords import hash_password
 from greenroom.config import Settings
 from greenroom.ingest.models import utcnow
 from greenroom.ingest.tables import ensure_tables
-from greenroom.residuals.engine import LINES_DDL
+from greenroom.residuals.engine import ensure_output_tables
+from greenroom.residuals.store import store_lines
 from greenroom.store.analytics import connect
 from greenroom.store.db import normalize_url, session_factory
 
@@ -61,7 +62,7 @@ def build_analytics(settings: Settings, members: int, per_member: int) -> int:
     """Titles, engagements (names) and residual lines for `members` performers; returns the line count."""
     with connect(settings) as con:
         ensure_tables(con)
-        con.execute(LINES_DDL)
+        ensure_output_tables(con)
         con.execute(f"""INSERT INTO titles (title_id, name, agreement, kind, length_minutes, pp_date,
             initial_release_date) SELECT 'T' || lpad(i::VARCHAR, 5, '0'), 'Title ' || i, 'sag-aftra-tv-theatrical',
             'network_series', 60, DATE '2019-01-01', DATE '2020-09-01' FROM range({TITLES}) t(i)""")
@@ -71,16 +72,19 @@ def build_analytics(settings: Settings, members: int, per_member: int) -> int:
             FROM range({members}) t(i)""")
         markets = "[" + ", ".join(f"'{m}'" for m in MARKETS) + "]"
         # Lines in performer order, as an engine run over a union's titles would roughly leave them.
-        con.execute(f"""INSERT INTO residual_lines (line_id, run_id, agreement, formula_id, formula_version,
-            performer_id, engagement_id, title_id, exhibition_id, market, component, period_start, period_end,
-            amount_cents, ph_cents, includes_ph, ph_rate_ppm, gross_cents, unverified)
-            SELECT 'L' || lpad(n::VARCHAR, 12, '0'), 1, 'sag-aftra-tv-theatrical', 'bench', '1',
-              'P' || lpad((n // {per_member})::VARCHAR, 7, '0'), 'E' || (n // {per_member}),
-              'T' || lpad(((n // {per_member} + n % 7) % {TITLES})::VARCHAR, 5, '0'), 'X' || n,
-              {markets}[1 + n % {len(MARKETS)}], 'residual',
-              DATE '2019-01-01' + ((n % {per_member}) * 91)::INT, DATE '2019-03-31' + ((n % {per_member}) * 91)::INT,
-              1000 + (n * 7919) % 250000, (1000 + (n * 7919) % 250000) * 21 / 100, false, 210000,
-              1000 + (n * 7919) % 250000, false
+        store_lines(con, f"""
+            SELECT 'L' || lpad(n::VARCHAR, 12, '0') AS line_id, 1 AS run_id, 'sag-aftra-tv-theatrical' AS agreement,
+              'bench' AS formula_id, '1' AS formula_version,
+              'P' || lpad((n // {per_member})::VARCHAR, 7, '0') AS performer_id,
+              'E' || (n // {per_member}) AS engagement_id,
+              'T' || lpad(((n // {per_member} + n % 7) % {TITLES})::VARCHAR, 5, '0') AS title_id,
+              'X' || n AS exhibition_id,
+              {markets}[1 + n % {len(MARKETS)}] AS market, 'residual' AS component,
+              DATE '2019-01-01' + ((n % {per_member}) * 91)::INT AS period_start,
+              DATE '2019-03-31' + ((n % {per_member}) * 91)::INT AS period_end,
+              1000 + (n * 7919) % 250000 AS amount_cents, (1000 + (n * 7919) % 250000) * 21 / 100 AS ph_cents,
+              false AS includes_ph, 210000 AS ph_rate_ppm, 1000 + (n * 7919) % 250000 AS gross_cents,
+              false AS unverified
             FROM range({members * per_member}) t(n)""")
         row = con.execute("SELECT count(*) FROM residual_lines").fetchone()
     return int(row[0]) if row else 0

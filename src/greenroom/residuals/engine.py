@@ -16,17 +16,11 @@ from greenroom.contracts.params import Pack, load_pack
 from greenroom.ingest.tables import ensure_tables
 from greenroom.residuals.basis import build_basis
 from greenroom.residuals.formulas import FORMULAS
-from greenroom.residuals.formulas.base import LINE_COLUMNS, Formula, SqlContext
+from greenroom.residuals.formulas.base import POOL_ROW_COLUMNS, ROW_COLUMNS, Formula, FormulaSql, SqlContext
+from greenroom.residuals.staging import build_staging
+from greenroom.residuals.store import AMOUNTS, CONTEXTS, LINES_DDL, clear_lines, ensure_line_store
 
-LINES_DDL = """
-CREATE TABLE IF NOT EXISTS residual_lines (
-  line_id VARCHAR, run_id BIGINT, agreement VARCHAR, formula_id VARCHAR, formula_version VARCHAR,
-  performer_id VARCHAR, engagement_id VARCHAR, title_id VARCHAR, exhibition_id VARCHAR, market VARCHAR,
-  component VARCHAR, period_start DATE, period_end DATE, run_number BIGINT, basis_cents BIGINT,
-  rate_ppm BIGINT, gross_cents BIGINT, pool_cents BIGINT, units BIGINT, total_units BIGINT,
-  includes_ph BOOLEAN, ph_rate_ppm BIGINT, amount_cents BIGINT, ph_cents BIGINT, due_date DATE,
-  note VARCHAR, params VARCHAR, unverified BOOLEAN
-)"""
+__all__ = ["LINES_DDL", "ComputeResult", "compute", "ensure_output_tables", "formula_sql"]
 
 EXCEPTIONS_DDL = """
 CREATE TABLE IF NOT EXISTS compute_exceptions (
@@ -61,13 +55,15 @@ class ComputeResult:
 def ensure_output_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create the lines, exceptions and runs tables if missing."""
     ensure_tables(con)
-    for ddl in (LINES_DDL, EXCEPTIONS_DDL, RUNS_DDL):
+    ensure_line_store(con)
+    for ddl in (EXCEPTIONS_DDL, RUNS_DDL):
         con.execute(ddl)
 
 
-def formula_sql(formula: Formula, pack: Pack) -> str:
-    """The SQL a formula yields for a pack."""
-    return formula.sql(SqlContext(pack), formula)
+def formula_sql(formula: Formula, pack: Pack) -> tuple[FormulaSql, ...]:
+    """The SQL a formula yields for a pack, part by part."""
+    parts = formula.sql(SqlContext(pack), formula)
+    return (parts,) if isinstance(parts, FormulaSql) else parts
 
 
 def compute(
@@ -87,46 +83,67 @@ def compute(
     run_id = _scalar(con, "SELECT COALESCE(MAX(run_id), 0) + 1 FROM compute_runs")
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute("DELETE FROM residual_lines")
+        clear_lines(con)
         con.execute("DELETE FROM compute_exceptions")
         for pack in packs:
             build_basis(con, pack)
+            build_staging(con, pack)
             for formula in formulas:
                 if formula.agreement != pack.agreement:
                     continue
                 if progress:
                     progress(formula.id)
-                con.execute(_insert_sql(formula, pack, run_id))
-        # Rows a formula could not price (a value not in force, a figure missing) become exceptions.
-        con.execute("CREATE OR REPLACE TEMP TABLE unpriced AS "
-                    "SELECT exhibition_id, note FROM residual_lines WHERE gross_cents IS NULL")
-        con.execute("DELETE FROM residual_lines WHERE gross_cents IS NULL")
+                for part in formula_sql(formula, pack):
+                    _store_part(con, formula, part, pack.agreement, run_id)
+        _check_contexts_unique(con)
+        # Lines a formula could not price (a value not in force, a figure missing) make their
+        # exhibitions exceptions; an exhibition counts as priced when one of its rows has a line.
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE unpriced AS
+            SELECT c.exhibition_id, COALESCE(a.note, c.note) AS note
+            FROM {AMOUNTS} a JOIN {CONTEXTS} c USING (context_key) WHERE a.gross_cents IS NULL""")
+        con.execute(f"DELETE FROM {AMOUNTS} WHERE gross_cents IS NULL")
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE priced AS SELECT DISTINCT exhibition_id FROM {CONTEXTS}
+            WHERE context_key IN (SELECT context_key FROM {AMOUNTS})""")
         _record_exceptions(con, run_id, formulas)
         result = _record_run(con, run_id, started)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    con.execute("DROP TABLE IF EXISTS unpriced")
+    for table in ("unpriced", "priced", "formula_rows"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
     return result
 
 
-def _insert_sql(formula: Formula, pack: Pack, run_id: int) -> str:
-    """INSERT of one formula's lines, with stable line ids and the P&H split done in the same pass."""
+def _store_part(con: duckdb.DuckDBPyConnection, formula: Formula, fs: FormulaSql, agreement: str,
+                run_id: int) -> None:
+    """Stage a formula's rows, store them as contexts, then store its lines with the P&H split."""
+    key = f"md5_number_upper('{formula.id}|' || r_exhibition_id || '|' || r_component)"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE formula_rows AS SELECT *, {key} AS context_key FROM ({fs.rows})")
+    row_cols = ROW_COLUMNS + POOL_ROW_COLUMNS
+    con.execute(f"""
+INSERT INTO {CONTEXTS} (context_key, run_id, agreement, formula_id, formula_version, {', '.join(row_cols)},
+                        params, unverified)
+SELECT context_key, {run_id}, '{agreement}', '{formula.id}', '{formula.version}',
+       {', '.join(f'r_{c}' for c in row_cols)}, r_params, r_unverified
+FROM formula_rows""")
     ctx = SqlContext
-    cols = ", ".join(LINE_COLUMNS)
     inclusive_amount = ctx.muldiv("gross_cents", "1000000", "1000000 + ph_rate_ppm")
-    return f"""
-INSERT INTO residual_lines BY NAME
-SELECT {cols},
-       '{formula.id}' AS formula_id, '{formula.version}' AS formula_version, '{pack.agreement}' AS agreement,
-       {run_id} AS run_id,
-       'L' || substr(md5('{formula.id}|' || exhibition_id || '|' || engagement_id || '|' || component), 1, 16)
-         AS line_id,
-       CASE WHEN includes_ph THEN {inclusive_amount} ELSE gross_cents END AS amount_cents,
+    con.execute(f"""
+INSERT INTO {AMOUNTS} (context_key, performer_id, engagement_id, basis_cents, rate_ppm, gross_cents, units,
+                       total_units, note, amount_cents, ph_cents)
+SELECT context_key, performer_id, engagement_id, basis_cents, rate_ppm, gross_cents, units, total_units, note,
+       CASE WHEN includes_ph THEN {inclusive_amount} ELSE gross_cents END,
        CASE WHEN includes_ph THEN gross_cents - {inclusive_amount} ELSE {ctx.pct('gross_cents', 'ph_rate_ppm')} END
-         AS ph_cents
-FROM ({formula_sql(formula, pack)})"""
+FROM ({fs.lines})""")
+
+
+def _check_contexts_unique(con: duckdb.DuckDBPyConnection) -> None:
+    """Line ids are made from a row's formula, exhibition and component, so those must name one row."""
+    clash = con.execute(f"SELECT any_value(formula_id), any_value(exhibition_id), any_value(component) "
+                        f"FROM {CONTEXTS} GROUP BY context_key HAVING count(*) > 1 LIMIT 1").fetchone()
+    if clash:
+        raise ValueError(f"formula {clash[0]} yields two rows for exhibition {clash[1]}, component {clash[2]}")
 
 
 def _record_exceptions(con: duckdb.DuckDBPyConnection, run_id: int, formulas: Sequence[Formula]) -> None:
@@ -152,16 +169,16 @@ SELECT {run_id}, x.exhibition_id, x.title_id, x.market,
          || 'or a date outside the rule''s effective period)'
   END
 FROM exhibitions x LEFT JOIN titles t USING (title_id)
-WHERE x.exhibition_id NOT IN (SELECT exhibition_id FROM residual_lines)
+WHERE x.exhibition_id NOT IN (SELECT exhibition_id FROM priced)
 """)
 
 
 def _record_run(con: duckdb.DuckDBPyConnection, run_id: int, started: dt.datetime) -> ComputeResult:
     n_in = _scalar(con, "SELECT COUNT(*) FROM exhibitions")
-    priced = _scalar(con, "SELECT COUNT(DISTINCT exhibition_id) FROM residual_lines")
+    priced = _scalar(con, "SELECT COUNT(*) FROM priced")
     exceptions = _scalar(con, "SELECT COUNT(*) FROM compute_exceptions")
     lines, amount, ph = con.execute(
-        "SELECT COUNT(*), COALESCE(SUM(amount_cents), 0), COALESCE(SUM(ph_cents), 0) FROM residual_lines"
+        f"SELECT COUNT(*), COALESCE(SUM(amount_cents), 0), COALESCE(SUM(ph_cents), 0) FROM {AMOUNTS}"
     ).fetchone()  # type: ignore[misc]
     con.execute("INSERT INTO compute_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [run_id, started, dt.datetime.now(), n_in, priced, exceptions, lines, amount, ph])

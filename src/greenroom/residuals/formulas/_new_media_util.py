@@ -42,10 +42,6 @@ def with_title(inner: str) -> str:
     return f"({inner}) x JOIN titles b ON b.title_id = x.title_id"
 
 
-def with_cast(inner: str) -> str:
-    """SQL FROM clause: derived exhibition rows x joined to the entitled cast b (for ctx.select)."""
-    return f"({inner}) x JOIN basis b ON b.title_id = x.title_id AND b.entitled"
-
 
 
 

@@ -13,6 +13,7 @@ from greenroom.contracts.params import Pack
 from greenroom.contracts.sql import ref_sql, unverified_sql, value_sql
 from greenroom.money import split_largest_remainder
 from greenroom.residuals.basis import DAY_SCALE, WEEKLY_SCALE
+from greenroom.residuals.staging import CAST_182, UNITS_182_VALUES
 
 # Columns every formula yields, with the default expression used when a formula leaves one out.
 LINE_DEFAULTS: dict[str, str] = {
@@ -37,6 +38,31 @@ LINE_DEFAULTS: dict[str, str] = {
     "note": "''",
 }
 LINE_COLUMNS = tuple(LINE_DEFAULTS) + ("params", "unverified")
+# A formula works in two steps. Its rows (one per exhibition, or per exhibition and part) carry the
+# columns that are the same for every performer; they are stored once, as the lines' context, with
+# the explanation. Then one line per performer carries what differs between performers. Pools also
+# keep their basis, rate and note on the row.
+ROW_COLUMNS = ("title_id", "exhibition_id", "market", "component", "period_start", "period_end", "run_number",
+               "pool_cents", "includes_ph", "ph_rate_ppm", "due_date")
+POOL_ROW_COLUMNS = ("basis_cents", "rate_ppm", "note")
+PERFORMER_COLUMNS = ("performer_id", "engagement_id", "basis_cents", "rate_ppm", "gross_cents", "units",
+                     "total_units", "note")
+# What the line step passes on from the row so the P&H split can be made as lines are stored.
+_PH_CARRIED = "x.r_includes_ph AS includes_ph, x.r_ph_rate_ppm AS ph_rate_ppm"
+
+
+@dataclass(frozen=True)
+class FormulaSql:
+    """A formula's SQL in its two steps.
+
+    rows: one row per exhibition (or exhibition and part) with r_<name> for ROW_COLUMNS and
+    POOL_ROW_COLUMNS, params and unverified (the engine stages it as the table formula_rows, adding
+    context_key). lines: over formula_rows x, one row per performer: context_key, PERFORMER_COLUMNS,
+    includes_ph and ph_rate_ppm.
+    """
+
+    rows: str
+    lines: str
 
 
 @dataclass
@@ -63,7 +89,7 @@ class SqlContext:
         """The params and unverified columns for the parameters consulted so far."""
         refs = ", ".join(self.refs) if self.refs else "''"
         unv = " OR ".join(f"COALESCE({u}, FALSE)" for u in self.unverified) or "FALSE"
-        return f"concat_ws(';', {refs}) AS params, ({unv}) AS unverified"
+        return f"concat_ws(';', {refs}) AS r_params, ({unv}) AS r_unverified"
 
     # 64-bit integer arithmetic: DuckDB raises an error on overflow rather than wrapping, so an
     # amount too large for it (beyond about $90 billion × 100%) fails loudly instead of going wrong.
@@ -77,16 +103,28 @@ class SqlContext:
         """SQL for a × b ÷ d rounded half-up, for non-negative operands."""
         return f"((CAST({a_expr} AS BIGINT) * ({b_expr}) * 2 + ({d_expr})) // (2 * ({d_expr})))"
 
-    def select(self, formula: Formula, columns: Mapping[str, str], from_: str = "", where: str = "") -> str:
-        """A per-performer SELECT over exhibitions x joined to the basis view b, with defaults filled in."""
-        source = from_ or "exhibitions x JOIN basis b ON b.title_id = x.title_id AND b.entitled"
+    def select(self, formula: Formula, columns: Mapping[str, str], rows: str = "SELECT * FROM exhibitions",
+               where: str = "") -> FormulaSql:
+        """Per-performer lines: the formula's rows (an exhibition query aliased x, with its title b),
+        then one line for each entitled performer of the title (basis b)."""
         cols = {**LINE_DEFAULTS, **columns}
-        body = ",\n  ".join(f"{expr} AS {name}" for name, expr in cols.items())
-        return (f"SELECT\n  {body},\n  {self.explain_columns()}\nFROM {source}\n"
+        row_cols = {**{k: cols[k] for k in ROW_COLUMNS}, **{k: "NULL" for k in POOL_ROW_COLUMNS}}
+        source = f"({rows}) x JOIN title_basis b ON b.title_id = x.title_id"
+        line_cols = {k: cols[k] for k in PERFORMER_COLUMNS}
+        body = ",\n  ".join(f"{expr} AS {name}" for name, expr in line_cols.items())
+        return FormulaSql(
+            rows=self._rows(formula, row_cols, source, where, keep_input=True),
+            lines=f"SELECT x.context_key, {body}, {_PH_CARRIED}\n"
+                  "FROM formula_rows x JOIN basis b ON b.title_id = x.title_id AND b.entitled")
+
+    def _rows(self, formula: Formula, row_cols: Mapping[str, str], source: str, where: str,
+              keep_input: bool) -> str:
+        body = ",\n  ".join(f"{expr} AS r_{name}" for name, expr in row_cols.items())
+        return (f"SELECT{' x.*,' if keep_input else ''}\n  {body},\n  {self.explain_columns()}\nFROM {source}\n"
                 f"WHERE {formula.scope_sql()}" + (f" AND ({where})" if where else ""))
 
     def pool(self, formula: Formula, columns: Mapping[str, str], units: str = "units_182",
-             from_: str = "", where: str = "") -> str:
+             from_: str = "", where: str = "") -> FormulaSql:
         """Split an exhibition-level pool among the cast by units, by largest remainder, in SQL.
 
         columns must give pool_cents (and may give basis_cents, rate_ppm and any line column
@@ -97,42 +135,56 @@ class SqlContext:
             # §78(e) salary units are counted in multiples of scale, so the shares depend on it too.
             self.p(DAY_SCALE, "b.pp_date")
             self.p(WEEKLY_SCALE, "b.pp_date")
-        pool_cols = {k: v for k, v in LINE_DEFAULTS.items()
-                     if k not in ("performer_id", "engagement_id", "gross_cents", "units", "total_units")}
-        pool_cols.update(columns)
-        body = ",\n    ".join(f"{expr} AS {name}" for name, expr in pool_cols.items())
-        carried = ", ".join(f"p.{name}" for name in pool_cols if name != "pool_cents")
-        # The split works on narrow rows (ids, units, cents) and joins the wide explanation back
-        # once per exhibition, because sorting wide rows per performer dominated the cost.
-        return f"""
-WITH pool AS MATERIALIZED (
-  SELECT
-    {body},
-    {self.explain_columns()}
-  FROM {source}
-  WHERE {formula.scope_sql()}{f" AND ({where})" if where else ""}
-),
-cast_units AS (
+        cols = {**LINE_DEFAULTS, **columns}
+        row_cols = {k: cols[k] for k in ROW_COLUMNS + POOL_ROW_COLUMNS}
+        rows = self._rows(formula, row_cols, source, where, keep_input=False)
+        if units == "units_182":
+            return FormulaSql(rows, _split_182())
+        return FormulaSql(rows, _split_windowed(units))
+
+
+def _split_182() -> str:
+    """The largest-remainder split by §18.2 units without sorting: the same shares as the windowed
+    split (ROW_NUMBER by remainder, then engagement_id), by counting.
+
+    §18.2 units take only the values UNITS_182_VALUES, so in one pool every share of units u has
+    remainder r<u> = pool × u mod total; a share's rank is 1 + the shares with a larger remainder +
+    those with the same remainder and a lower engagement_id, from the per-title counts n<u> and
+    l<u> of the cast_units_182 table (residuals.staging).
+    """
+    rem = {u: f"((x.r_pool_cents * {u}) % c.total_units)" for u in UNITS_182_VALUES}
+    own = "CASE c.units " + " ".join(f"WHEN {u} THEN {rem[u]}" for u in UNITS_182_VALUES) + " END"
+    rank = " + ".join(f"CASE WHEN {rem[u]} > {own} THEN c.n{u} WHEN {rem[u]} = {own} THEN c.l{u} ELSE 0 END"
+                      for u in UNITS_182_VALUES)
+    floors = " - ".join(f"c.n{u} * ((x.r_pool_cents * {u}) // c.total_units)" for u in UNITS_182_VALUES)
+    return f"""
+SELECT x.context_key, c.performer_id, c.engagement_id, NULL AS basis_cents, NULL AS rate_ppm,
+       (x.r_pool_cents * c.units) // c.total_units
+         + CASE WHEN 1 + {rank} <= x.r_pool_cents - {floors} THEN 1 ELSE 0 END AS gross_cents,
+       c.units, c.total_units, NULL AS note, {_PH_CARRIED}
+FROM formula_rows x JOIN {CAST_182} c ON c.title_id = x.r_title_id"""
+
+
+def _split_windowed(units: str) -> str:
+    """The largest-remainder split for units of many values: rank each pool's shares by remainder."""
+    return f"""
+WITH cast_units AS (
   SELECT title_id, performer_id, engagement_id, {units} AS units,
          SUM({units}) OVER (PARTITION BY title_id) AS total_units
   FROM basis WHERE entitled AND {units} > 0
 ),
 floored AS (
-  SELECT p.exhibition_id, p.pool_cents, c.performer_id, c.engagement_id, c.units, c.total_units,
-         (p.pool_cents * c.units) // c.total_units AS floor_cents,
-         (p.pool_cents * c.units) % c.total_units AS rem
-  FROM pool p JOIN cast_units c ON c.title_id = p.title_id
-),
-shares AS (
-  SELECT exhibition_id, performer_id, engagement_id, units, total_units,
-         floor_cents + CASE WHEN ROW_NUMBER() OVER (PARTITION BY exhibition_id ORDER BY rem DESC, engagement_id)
-                                 <= pool_cents - SUM(floor_cents) OVER (PARTITION BY exhibition_id)
-                            THEN 1 ELSE 0 END AS gross_cents
-  FROM floored
+  SELECT x.context_key, x.r_pool_cents AS pool_cents, c.performer_id, c.engagement_id, c.units, c.total_units,
+         (x.r_pool_cents * c.units) // c.total_units AS floor_cents,
+         (x.r_pool_cents * c.units) % c.total_units AS rem, {_PH_CARRIED}
+  FROM formula_rows x JOIN cast_units c ON c.title_id = x.r_title_id
 )
-SELECT s.performer_id, s.engagement_id, {carried}, s.gross_cents, p.pool_cents, s.units, s.total_units,
-       p.params, p.unverified
-FROM shares s JOIN pool p ON p.exhibition_id = s.exhibition_id"""
+SELECT context_key, performer_id, engagement_id, NULL AS basis_cents, NULL AS rate_ppm,
+       floor_cents + CASE WHEN ROW_NUMBER() OVER (PARTITION BY context_key ORDER BY rem DESC, engagement_id)
+                              <= pool_cents - SUM(floor_cents) OVER (PARTITION BY context_key)
+                         THEN 1 ELSE 0 END AS gross_cents,
+       units, total_units, NULL AS note, includes_ph, ph_rate_ppm
+FROM floored"""
 
 
 @dataclass(frozen=True)
@@ -195,7 +247,9 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
-SqlBuilder = Callable[["SqlContext", "Formula"], str]
+# A formula is one FormulaSql, or several (parts with different components) stored one after another.
+FormulaParts = FormulaSql | tuple[FormulaSql, ...]
+SqlBuilder = Callable[["SqlContext", "Formula"], FormulaParts]
 ReferenceImpl = Callable[[RefInputs, Pack, "Formula"], list[RefLine]]
 
 

@@ -22,7 +22,7 @@ from typing import Any
 from greenroom.contracts.params import Pack
 from greenroom.money import apply_ppm
 from greenroom.residuals.formulas._hbsvod_util import fixed_residual, fixed_sql, with_columns
-from greenroom.residuals.formulas.base import Consulted, Formula, RefInputs, RefLine, SqlContext
+from greenroom.residuals.formulas.base import Consulted, Formula, FormulaSql, RefInputs, RefLine, SqlContext
 
 FUND_ID = "SBDF"
 PPM = 1_000_000
@@ -64,7 +64,7 @@ def _fmt_hundredths(expr: str, suffix: str = "") -> str:
             f"|| '{suffix}'")
 
 
-def _sql(ctx: SqlContext, f: Formula) -> str:
+def _sql(ctx: SqlContext, f: Formula) -> FormulaSql:
     d = "x.g_start"
     values = {
         "b_inc": ctx.p("bonus.minutes_increment", d),
@@ -79,12 +79,15 @@ def _sql(ctx: SqlContext, f: Formula) -> str:
     qualifies = f"(CAST({minutes} AS HUGEINT) * {PPM} >= CAST(x.b_threshold AS HUGEINT) * x.g_runtime * x.g_subs)"
     # Built in layers so each long expression appears once: row values, then the row's verdict,
     # then each performer's bonus, then one line per (performer, part) from a two-row VALUES list.
-    rows = (f"SELECT x.*, {minutes} AS g_counted, {qualifies} AS qualifies "
-            f"FROM ({with_columns(_windows_sql(f), values)}) x")
-    per_performer = (f"SELECT x.*, b.engagement_id AS e_id, {ctx.pct(fx.residual, 'x.b_bonus_rate')} AS bonus_cents "
-                     f"FROM ({rows}) x JOIN basis b ON b.title_id = x.title_id AND b.entitled")
-    to_performer = ctx.pct("x.bonus_cents", "x.b_performer_share")
-    fund = "k.part = 'bonus_fund'"
+    # Each exhibition is two rows, one per part (the performer's and the fund's), each with a line
+    # per performer.
+    verdicts = (f"SELECT x.*, {minutes} AS g_counted, {qualifies} AS qualifies "
+                f"FROM ({with_columns(_windows_sql(f), values)}) x")
+    rows = (f"SELECT x.*, k.part FROM ({verdicts}) x "
+            "CROSS JOIN (VALUES ('bonus_performer'), ('bonus_fund')) k(part)")
+    bonus = ctx.pct(fx.residual, "x.b_bonus_rate")
+    to_performer = ctx.pct(bonus, "x.b_performer_share")
+    fund = "x.part = 'bonus_fund'"
     metric = "(x.g_counted * 10000 // NULLIF(x.g_runtime * x.g_subs, 0))"
     views10 = "(x.g_counted * 10 // x.g_runtime)"
     facts = (f"'success metric ' || COALESCE({_fmt_hundredths(metric, '%')}, 'n/a') || ' = ' || "
@@ -104,20 +107,18 @@ def _sql(ctx: SqlContext, f: Formula) -> str:
             f"' fixed residual, ' || {performer_pct} || ' to the performer and ' || {fund_pct} || "
             "' to the Success Bonus Distribution Fund' "
             f"ELSE {facts} || '; below ' || {needed} || ': no bonus' END")
-    source = (f"({per_performer}) x JOIN basis b ON b.engagement_id = x.e_id "
-              "CROSS JOIN (VALUES ('bonus_performer'), ('bonus_fund')) k(part)")
     return ctx.select(f, {
         "performer_id": f"CASE WHEN {fund} THEN '{FUND_ID}' ELSE b.performer_id END",
-        "component": "k.part",
-        "basis_cents": "x.bonus_cents",
+        "component": "x.part",
+        "basis_cents": bonus,
         "rate_ppm": f"CASE WHEN {fund} THEN {PPM} - x.b_performer_share ELSE x.b_performer_share END",
-        "gross_cents": (f"CASE WHEN {fund} THEN x.bonus_cents - {to_performer} "
+        "gross_cents": (f"CASE WHEN {fund} THEN {bonus} - {to_performer} "
                         f"WHEN x.title_rn > 1 OR NOT x.qualifies THEN 0 ELSE {to_performer} END"),
         "ph_rate_ppm": f"CASE WHEN NOT {fund} AND x.b_performer_ph = 1 THEN x.hb_ph ELSE 0 END",
         "period_end": f"CAST({d} + to_days(CAST(x.b_window_days AS INTEGER) - 1) AS DATE)",
         "due_date": f"CAST({d} + to_days(CAST(x.b_window_days + x.b_due_days AS INTEGER)) AS DATE)",
         "note": note,
-    }, from_=source, where=(f"x.g_start >= DATE '{START.isoformat()}' AND x.g_subs IS NOT NULL "
+    }, rows=rows, where=(f"x.g_start >= DATE '{START.isoformat()}' AND x.g_subs IS NOT NULL "
                             f"AND (NOT {fund} OR (x.title_rn = 1 AND x.qualifies))"))
 
 

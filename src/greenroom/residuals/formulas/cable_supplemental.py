@@ -31,7 +31,16 @@ from greenroom.residuals.formulas._foreign_util import (
     rows_by_title,
     running_gross_sql,
 )
-from greenroom.residuals.formulas.base import Consulted, Formula, RefInputs, RefLine, SqlContext, pool_lines
+from greenroom.residuals.formulas.base import (
+    Consulted,
+    Formula,
+    FormulaSql,
+    RefInputs,
+    RefLine,
+    SqlBuilder,
+    SqlContext,
+    pool_lines,
+)
 
 FREE_TV_KINDS = ("network_series", "network_nonprime", "syndicated_series", "tv_movie")
 FEATURE_KINDS = ("theatrical_feature",)
@@ -67,7 +76,7 @@ def _units_in_force_sql(pack: Pack, units: str) -> str:
 
 # --- basic cable (§18.1) ---------------------------------------------------------------------
 
-def _cable_sql(ctx: SqlContext, f: Formula) -> str:
+def _cable_sql(ctx: SqlContext, f: Formula) -> FormulaSql:
     rate = ctx.p("basic_cable.rate", "b.pp_date")
     plus_pictures = ctx.p("basic_cable.plus_ph_pictures", "b.pp_date")
     plus_licenses = ctx.p("basic_cable.plus_ph_licenses", "x.start_date")
@@ -109,8 +118,8 @@ def _cable_reference(inputs: RefInputs, pack: Pack, f: Formula) -> list[RefLine]
 
 # --- supplemental markets other than cassettes (CBA §5.2) -----------------------------------
 
-def _supplemental_sql(units: str) -> Callable[[SqlContext, Formula], str]:
-    def build(ctx: SqlContext, f: Formula) -> str:
+def _supplemental_sql(units: str) -> SqlBuilder:
+    def build(ctx: SqlContext, f: Formula) -> FormulaSql:
         rate = ctx.p("supplemental.rate", "b.pp_date")
         inclusive = ctx.p("supplemental.includes_ph", "b.pp_date")
         due = ctx.p("supplemental.due_days", "b.pp_date")
@@ -168,8 +177,8 @@ def home_video_pool(cum_before: int, cum_after: int, share_ppm: int, breakpoint_
     return mul_div_half_up(exact, 1, PPM * PPM)
 
 
-def _home_video_sql(units: str) -> Callable[[SqlContext, Formula], str]:
-    def build(ctx: SqlContext, f: Formula) -> str:
+def _home_video_sql(units: str) -> SqlBuilder:
+    def build(ctx: SqlContext, f: Formula) -> FormulaSql:
         share = ctx.p("supplemental.home_video_dgr_share", "b.pp_date")
         first = ctx.p("supplemental.home_video_rate_first", "b.pp_date")
         after = ctx.p("supplemental.home_video_rate_after", "b.pp_date")

@@ -25,7 +25,7 @@ from greenroom.residuals.formulas._foreign_util import (
     rows_by_title,
     running_gross_sql,
 )
-from greenroom.residuals.formulas.base import Consulted, Formula, RefInputs, RefLine, SqlContext, pool_lines
+from greenroom.residuals.formulas.base import Consulted, Formula, FormulaSql, RefInputs, RefLine, SqlContext, pool_lines
 
 FREE_TV_KINDS = ("network_series", "network_nonprime", "syndicated_series", "tv_movie")
 PH = "ph.residuals_rate"
@@ -40,7 +40,7 @@ def aggregate_threshold(band_cents: int, length_minutes: int, prorata_hours: int
     return mul_div_half_up(band_cents, (length_minutes + 59) // 60, prorata_hours)
 
 
-def _tam_sql(ctx: SqlContext, f: Formula) -> str:
+def _tam_sql(ctx: SqlContext, f: Formula) -> FormulaSql:
     initial = ctx.p("foreign.initial_rate", "b.pp_date")
     step = ctx.p("foreign.step_rate", "b.pp_date")
     t1 = ctx.p("foreign.step_1_threshold", "b.pp_date", "b.length_minutes")
@@ -56,25 +56,24 @@ def _tam_sql(ctx: SqlContext, f: Formula) -> str:
 
     # One candidate line per component; WHERE keeps those this row triggers.
     comps = ", ".join(f"('{c}')" for c in TAM_COMPONENTS)
-    source = (f"({running_gross_sql(f)}) x JOIN basis b ON b.title_id = x.title_id AND b.entitled "
-              f"CROSS JOIN (VALUES {comps}) c(component)")
-    triggered = (f"(c.component = 'initial' AND x.seq = 1) OR (c.component = 'step_1' AND {crosses(t1)}) "
-                 f"OR (c.component = 'step_2' AND {crosses(t2)})")
-    rate = f"(CASE WHEN c.component = 'initial' THEN {initial} ELSE {step} END)"
+    rows = f"SELECT x.*, c.component AS part FROM ({running_gross_sql(f)}) x CROSS JOIN (VALUES {comps}) c(component)"
+    triggered = (f"(x.part = 'initial' AND x.seq = 1) OR (x.part = 'step_1' AND {crosses(t1)}) "
+                 f"OR (x.part = 'step_2' AND {crosses(t2)})")
+    rate = f"(CASE WHEN x.part = 'initial' THEN {initial} ELSE {step} END)"
     initial_due = (f"LEAST({days_after_sql('x.start_date', due_days)}, "
                    f"CAST(x.start_date + to_months(CAST({limit} AS INTEGER)) AS DATE))")
     return ctx.select(f, {
-        "component": "c.component",
+        "component": "x.part",
         "basis_cents": "b.tam_cents",
         "rate_ppm": rate,
         "gross_cents": ctx.pct("b.tam_cents", rate),
         "ph_rate_ppm": ph,
-        "due_date": (f"CASE WHEN c.component = 'initial' THEN {initial_due} "
+        "due_date": (f"CASE WHEN x.part = 'initial' THEN {initial_due} "
                      f"ELSE {days_after_sql(half_year_end_sql('x.start_date'), periodic)} END"),
-        "note": ("CASE c.component WHEN 'initial' THEN 'first foreign telecast' "
+        "note": ("CASE x.part WHEN 'initial' THEN 'first foreign telecast' "
                  "WHEN 'step_1' THEN 'foreign gross passed the first step' "
                  "ELSE 'foreign gross passed the second step' END"),
-    }, from_=source, where=triggered)
+    }, rows=rows, where=triggered)
 
 
 def _tam_reference(inputs: RefInputs, pack: Pack, f: Formula) -> list[RefLine]:
@@ -110,7 +109,7 @@ def _tam_reference(inputs: RefInputs, pack: Pack, f: Formula) -> list[RefLine]:
     return lines
 
 
-def _aggregate_sql(ctx: SqlContext, f: Formula) -> str:
+def _aggregate_sql(ctx: SqlContext, f: Formula) -> FormulaSql:
     rate = ctx.p("foreign.aggregate_rate", "b.pp_date")
     band = ctx.p("foreign.aggregate_threshold", "b.pp_date", "b.length_minutes")
     hours = ctx.p("foreign.aggregate_prorata_hours", "b.pp_date")

@@ -35,7 +35,16 @@ from greenroom.residuals.formulas._free_tv_util import (
     syndication_rows,
     syndication_sql,
 )
-from greenroom.residuals.formulas.base import Consulted, Formula, RefInputs, RefLine, SqlContext, pool_lines
+from greenroom.residuals.formulas.base import (
+    Consulted,
+    Formula,
+    FormulaSql,
+    RefInputs,
+    RefLine,
+    SqlBuilder,
+    SqlContext,
+    pool_lines,
+)
 
 START = dt.date(2014, 7, 1)
 LAUNCH_NOTE = "promotional launch run: no residual for series performers (§18(b)(3))"
@@ -56,12 +65,12 @@ def _network_from(ctx: SqlContext, f: Formula, extra: str = "") -> str:
     inner = (f"SELECT x.*, {launch.row} AS launch_row, {launch.shift} AS launch_shift{extra} FROM exhibitions x "
              f"JOIN titles b ON b.title_id = x.title_id LEFT JOIN ({launch.titles}) l ON l.title_id = x.title_id "
              f"WHERE {f.scope_sql()}")
-    return f"({inner}) x JOIN basis b ON b.title_id = x.title_id AND b.entitled"
+    return inner
 
 
 # --- Network prime time (§18(b)(1)) -----------------------------------------------------------
 
-def _prime_sql(ctx: SqlContext, f: Formula) -> str:
+def _prime_sql(ctx: SqlContext, f: Formula) -> FormulaSql:
     rate = ctx.p("reruns.prime_rate", "b.pp_date")
     # Looked up once in the inner query (titles carry length_minutes too) to keep the SQL small.
     source = _network_from(ctx, f, f", {ctx.p('reruns.prime_ceiling', 'x.start_date', 'b.length_minutes')} AS ceiling")
@@ -79,7 +88,7 @@ def _prime_sql(ctx: SqlContext, f: Formula) -> str:
         "ph_rate_ppm": ph,
         "due_date": due,
         "note": f"CASE WHEN {free} THEN '{LAUNCH_NOTE}' WHEN {full} > {ceiling} THEN 'capped at ceiling' ELSE '' END",
-    }, from_=source, where="x.run_number >= 2")
+    }, rows=source, where="x.run_number >= 2")
 
 
 def _prime_reference(inputs: RefInputs, pack: Pack, f: Formula) -> list[RefLine]:
@@ -109,7 +118,7 @@ def _prime_reference(inputs: RefInputs, pack: Pack, f: Formula) -> list[RefLine]
 
 # --- Network, not prime time (§18(b)(2)b); later runs §18(b)(2)c)) ------------------------------
 
-def _nonprime_sql(ctx: SqlContext, f: Formula) -> str:
+def _nonprime_sql(ctx: SqlContext, f: Formula) -> FormulaSql:
     run = "(x.run_number - x.launch_shift)"
     # The non-prime table has only the 2nd and 3rd runs; later ones fall to the §18(b)(2)c) schedule.
     rate = (f"COALESCE({ctx.p('reruns.nonprime_rate', 'b.pp_date', run)}, "
@@ -129,7 +138,7 @@ def _nonprime_sql(ctx: SqlContext, f: Formula) -> str:
         "note": (f"CASE WHEN {free} THEN '{LAUNCH_NOTE}' "
                  f"WHEN x.launch_shift = 1 THEN 'paid as run ' || {run} || ': the free launch run is not a run' "
                  f"WHEN {run} > 3 THEN 'runs after the third: §18(b)(2)c) schedule' ELSE '' END"),
-    }, from_=source, where="x.run_number >= 2")
+    }, rows=source, where="x.run_number >= 2")
 
 
 def _nonprime_reference(inputs: RefInputs, pack: Pack, f: Formula) -> list[RefLine]:
@@ -160,10 +169,10 @@ def _nonprime_reference(inputs: RefInputs, pack: Pack, f: Formula) -> list[RefLi
 # --- Syndication and other free TV (§18(b)(2)c), Sideletters B and B-2) -------------------------
 
 def _syndication_source(ctx: SqlContext, f: Formula) -> str:
-    return f"({syndication_sql(ctx, f)}) x JOIN basis b ON b.title_id = x.title_id AND b.entitled"
+    return syndication_sql(ctx, f)
 
 
-def _schedule_sql(ctx: SqlContext, f: Formula) -> str:
+def _schedule_sql(ctx: SqlContext, f: Formula) -> FormulaSql:
     source = _syndication_source(ctx, f)
     rate = ctx.p("reruns.syndication_rate", "b.pp_date", "x.eff_run")
     ph = ctx.p("ph.residuals_rate", "b.pp_date")
@@ -176,11 +185,11 @@ def _schedule_sql(ctx: SqlContext, f: Formula) -> str:
         "ph_rate_ppm": ph,
         "due_date": due_sql(ctx, network=False),
         "note": "CASE WHEN x.eff_run <> x.run_number THEN 'paid as run ' || x.eff_run ELSE '' END",
-    }, from_=source, where="NOT x.gross_license AND NOT x.partial AND x.eff_run IS NOT NULL "
+    }, rows=source, where="NOT x.gross_license AND NOT x.partial AND x.eff_run IS NOT NULL "
                            "AND NOT (x.b_title AND x.gross_receipts_cents IS NOT NULL)")
 
 
-def _sideletter_b_sql(ctx: SqlContext, f: Formula) -> str:
+def _sideletter_b_sql(ctx: SqlContext, f: Formula) -> FormulaSql:
     source = _syndication_source(ctx, f)
     rate = ctx.p("reruns.syndication_rate", "b.pp_date", "x.eff_run")
     den = ctx.p("reruns.sideletter_b_denominator_cents", "b.pp_date")
@@ -202,11 +211,11 @@ def _sideletter_b_sql(ctx: SqlContext, f: Formula) -> str:
         "note": (f"'fixed residual for run ' || x.eff_run || ' × revenue ÷ $650,000' || CASE "
                  f"WHEN {gross} > {hi} THEN ', capped at 150%' "
                  f"WHEN {floored} AND {gross} < {lo} THEN ', raised to the 50% floor' ELSE '' END"),
-    }, from_=source, where="NOT x.gross_license AND NOT x.partial AND x.eff_run IS NOT NULL "
+    }, rows=source, where="NOT x.gross_license AND NOT x.partial AND x.eff_run IS NOT NULL "
                            "AND x.b_title AND x.gross_receipts_cents IS NOT NULL")
 
 
-def _partial_sql(ctx: SqlContext, f: Formula) -> str:
+def _partial_sql(ctx: SqlContext, f: Formula) -> FormulaSql:
     source = _syndication_source(ctx, f)
     rate = ctx.p("reruns.b2_rate", "b.pp_date")
     ph = ctx.p("ph.residuals_rate", "b.pp_date")
@@ -219,7 +228,7 @@ def _partial_sql(ctx: SqlContext, f: Formula) -> str:
         "ph_rate_ppm": ph,
         "due_date": due_sql(ctx, network=False),
         "note": "'partial-market run (50% or fewer of U.S. TV households); not counted on the full schedule'",
-    }, from_=source, where="NOT x.gross_license AND x.partial AND x.run_number >= 2")
+    }, rows=source, where="NOT x.gross_license AND x.partial AND x.run_number >= 2")
 
 
 # Given a row, its title and the Consulted record, a pricer consults its own parameters and
@@ -289,8 +298,8 @@ _partial_reference = _syndication_reference(
 # --- Gross-receipts pools: 2020 licenses, Canada-only option, non-English telecasts ------------
 
 def _pool_sql(rate_id: str, rate_date: str, component: str, includes_ph: bool, where: str,
-              note: str) -> Callable[[SqlContext, Formula], str]:
-    def build(ctx: SqlContext, f: Formula) -> str:
+              note: str) -> SqlBuilder:
+    def build(ctx: SqlContext, f: Formula) -> FormulaSql:
         rate = ctx.p(rate_id, rate_date)
         ph = ctx.p("ph.residuals_rate", "b.pp_date")
         gross = "x.gross_receipts_cents"

@@ -28,7 +28,16 @@ from greenroom.residuals.formulas._hbsvod_util import (
     quarter_due_sql,
     with_columns,
 )
-from greenroom.residuals.formulas.base import Consulted, Formula, RefInputs, RefLine, SqlContext, pool_lines
+from greenroom.residuals.formulas.base import (
+    Consulted,
+    Formula,
+    FormulaParts,
+    FormulaSql,
+    RefInputs,
+    RefLine,
+    SqlContext,
+    pool_lines,
+)
 
 KINDS = ("hbsvod",)
 PH = "ph.residuals_rate"
@@ -38,7 +47,7 @@ ERA_2020 = dt.date(2020, 7, 1)
 
 # --- fixed residuals (domestic and related foreign service) ---------------------------------
 
-def _fixed_sql(ctx: SqlContext, f: Formula, foreign: bool) -> str:
+def _fixed_sql(ctx: SqlContext, f: Formula, foreign: bool) -> FormulaSql:
     offset = ctx.p(OFFSET, "b.pp_date")
     year = exhibition_year_sql("x.start_date", "b.initial_release_date", offset)
     # Rows before the initial exhibition are left unpriced (engine exception), not zero-paid.
@@ -70,8 +79,7 @@ def _fixed_sql(ctx: SqlContext, f: Formula, foreign: bool) -> str:
             "gross_cents": ctx.pct(fx.residual, "x.hb_share"),
             "note": f"concat_ws('; ', 'share of the domestic residual', {year_note}, NULLIF({fx.note}, ''))",
         })
-    source = f"({with_columns(rows, values)}) x JOIN basis b ON b.title_id = x.title_id AND b.entitled"
-    return ctx.select(f, cols, from_=source)
+    return ctx.select(f, cols, rows=with_columns(rows, values))
 
 
 def _fixed_reference(inputs: RefInputs, pack: Pack, f: Formula, foreign: bool) -> list[RefLine]:
@@ -100,7 +108,7 @@ def _fixed_reference(inputs: RefInputs, pack: Pack, f: Formula, foreign: bool) -
     return lines
 
 
-def _domestic_sql(ctx: SqlContext, f: Formula) -> str:
+def _domestic_sql(ctx: SqlContext, f: Formula) -> FormulaParts:
     return _fixed_sql(ctx, f, foreign=False)
 
 
@@ -108,7 +116,7 @@ def _domestic_reference(inputs: RefInputs, pack: Pack, f: Formula) -> list[RefLi
     return _fixed_reference(inputs, pack, f, foreign=False)
 
 
-def _foreign_sql(ctx: SqlContext, f: Formula) -> str:
+def _foreign_sql(ctx: SqlContext, f: Formula) -> FormulaParts:
     return _fixed_sql(ctx, f, foreign=True)
 
 
@@ -118,7 +126,7 @@ def _foreign_reference(inputs: RefInputs, pack: Pack, f: Formula) -> list[RefLin
 
 # --- gross-receipts residuals on other platforms (pooled by §18.2 units) ---------------------
 
-def _other_sql(ctx: SqlContext, f: Formula) -> str:
+def _other_sql(ctx: SqlContext, f: Formula) -> FormulaSql:
     rate = ctx.p("hbsvod.other_rate", "b.pp_date")
     due_days = ctx.p("hbsvod.gross_due_days", "b.pp_date")
     ph = ctx.p(PH, "b.pp_date")
@@ -162,7 +170,7 @@ def _promo_eligible(title: Mapping[str, Any]) -> bool:
     return title["season"] == 1 and title["episode"] is not None and int(title["episode"]) <= 3
 
 
-def _avod_sql(ctx: SqlContext, f: Formula) -> str:
+def _avod_sql(ctx: SqlContext, f: Formula) -> FormulaSql:
     rate = ctx.p("hbsvod.avod_rate", "b.pp_date")
     free_days = ctx.p("hbsvod.avod_free_days", "b.pp_date")
     due_days = ctx.p("hbsvod.gross_due_days", "b.pp_date")

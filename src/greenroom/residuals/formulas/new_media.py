@@ -32,12 +32,13 @@ from greenroom.residuals.formulas._new_media_util import (
     scoped_rows,
     sql_add_days,
     sql_add_months,
-    with_cast,
     with_title,
 )
 from greenroom.residuals.formulas.base import (
     Consulted,
     Formula,
+    FormulaParts,
+    FormulaSql,
     ReferenceImpl,
     RefInputs,
     RefLine,
@@ -54,8 +55,8 @@ PPM2 = 1_000_000 * 1_000_000
 
 
 
-def _union(*parts: str) -> str:
-    return " UNION ALL BY NAME ".join(f"SELECT * FROM ({p})" for p in parts)
+def _union(*parts: FormulaSql) -> tuple[FormulaSql, ...]:
+    return parts
 
 
 def _pool182(inputs: RefInputs, x: Row, pool_cents: int, component: str, includes_ph: bool, ph: int,
@@ -68,7 +69,7 @@ def _pool182(inputs: RefInputs, x: Row, pool_cents: int, component: str, include
 
 
 def _receipts_sql(rate_id: str, component: str) -> SqlBuilder:
-    def build(ctx: SqlContext, f: Formula) -> str:
+    def build(ctx: SqlContext, f: Formula) -> FormulaSql:
         rate = ctx.p(rate_id, "b.pp_date")
         ph = ctx.p("ph.residuals_rate", "b.pp_date")
         return ctx.pool(f, {
@@ -116,7 +117,7 @@ def _est_rows(ctx: SqlContext, f: Formula, params: _Est) -> str:
     return f"SELECT x.*, {first} AS gross_first, x.gross_receipts_cents - {first} AS gross_beyond FROM ({s2}) x"
 
 
-def _est_tier_sql(ctx: SqlContext, f: Formula, params: _Est, beyond: bool) -> str:
+def _est_tier_sql(ctx: SqlContext, f: Formula, params: _Est, beyond: bool) -> FormulaSql:
     inner = _est_rows(ctx, f, params)
     share = ctx.p("new_media.est_dg_share", "b.pp_date")
     rate = ctx.p(params.after if beyond else "new_media.est_rate_first_units", "b.pp_date")
@@ -141,7 +142,7 @@ def _est_tier_sql(ctx: SqlContext, f: Formula, params: _Est, beyond: bool) -> st
 
 
 def _est_sql(kind: str) -> SqlBuilder:
-    def build(ctx: SqlContext, f: Formula) -> str:
+    def build(ctx: SqlContext, f: Formula) -> FormulaParts:
         fresh = SqlContext(ctx.pack)  # each tier cites only its own rate
         return _union(_est_tier_sql(ctx, f, _EST[kind], False), _est_tier_sql(fresh, f, _EST[kind], True))
     return build
@@ -215,16 +216,16 @@ _YEAR_NOTE = ("concat_ws('; ', CASE WHEN x.weeks = 0 THEN 'these days were alrea
               "'receipts for days after the paid year missing: not priced' END)")
 
 
-def _avod_free_sql(ctx: SqlContext, f: Formula, window_days: str) -> str:
+def _avod_free_sql(ctx: SqlContext, f: Formula, window_days: str) -> FormulaSql:
     inner = _avod_rows(ctx, f, window_days)
     return ctx.select(f, {
         "component": "'free_window'",
         "gross_cents": "CASE WHEN x.paid_until IS NOT NULL THEN CAST(0 AS BIGINT) END",  # NULL: no parameters
         "note": "'within the free streaming window after initial release'",
-    }, from_=with_cast(inner), where="x.year_days = 0 AND x.after_days = 0")
+    }, rows=inner, where="x.year_days = 0 AND x.after_days = 0")
 
 
-def _avod_after_sql(ctx: SqlContext, f: Formula, window_days: str, rate_id: str) -> str:
+def _avod_after_sql(ctx: SqlContext, f: Formula, window_days: str, rate_id: str) -> FormulaSql:
     inner = _avod_rows(ctx, f, window_days)
     rate = ctx.p(rate_id, "b.pp_date")
     ph = ctx.p("ph.residuals_rate", "b.pp_date")
@@ -252,7 +253,7 @@ def _derivative_window(ctx: SqlContext) -> str:
     return f"(7 * {ctx.p('new_media.derivative_initial_avod_weeks', 'b.pp_date')})"
 
 
-def _avod_tv_sql(ctx: SqlContext, f: Formula) -> str:
+def _avod_tv_sql(ctx: SqlContext, f: Formula) -> FormulaParts:
     year_ctx, after_ctx = SqlContext(ctx.pack), SqlContext(ctx.pack)
     inner = _avod_rows(year_ctx, f, _tv_window(year_ctx))
     rate = year_ctx.p("new_media.avod_tam_rate", "b.pp_date")
@@ -266,12 +267,12 @@ def _avod_tv_sql(ctx: SqlContext, f: Formula) -> str:
         "gross_cents": year_ctx.muldiv("b.tam_cents", f"({rate}) * x.paid_weeks", "x.period_weeks * 1000000"),
         "ph_rate_ppm": ph,
         "note": _YEAR_NOTE,
-    }, from_=with_cast(inner), where="x.year_days > 0")
+    }, rows=inner, where="x.year_days > 0")
     return _union(_avod_free_sql(ctx, f, _tv_window(ctx)), year,
                   _avod_after_sql(after_ctx, f, _tv_window(after_ctx), "new_media.avod_after_year_rate"))
 
 
-def _avod_derivative_sql(ctx: SqlContext, f: Formula) -> str:
+def _avod_derivative_sql(ctx: SqlContext, f: Formula) -> FormulaParts:
     year_ctx, after_ctx = SqlContext(ctx.pack), SqlContext(ctx.pack)
     inner = _avod_rows(year_ctx, f, _derivative_window(year_ctx))
     fee = year_ctx.p("new_media.derivative_avod_fee", "b.pp_date", "b.length_minutes")
@@ -283,7 +284,7 @@ def _avod_derivative_sql(ctx: SqlContext, f: Formula) -> str:
         "gross_cents": year_ctx.muldiv(fee, "x.paid_weeks", "x.period_weeks"),
         "ph_rate_ppm": ph,
         "note": _YEAR_NOTE,
-    }, from_=with_cast(inner), where="x.year_days > 0")
+    }, rows=inner, where="x.year_days > 0")
     return _union(_avod_free_sql(ctx, f, _derivative_window(ctx)), year,
                   _avod_after_sql(after_ctx, f, _derivative_window(after_ctx), "new_media.derivative_after_year_rate"))
 
@@ -374,7 +375,7 @@ def _avod_reference(derivative: bool) -> ReferenceImpl:
 # ---------------------------------------------------------------- consumer pay (Sideletter H)
 
 
-def _consumer_pay_sql(ctx: SqlContext, f: Formula) -> str:
+def _consumer_pay_sql(ctx: SqlContext, f: Formula) -> FormulaSql:
     weeks = ctx.p("new_media.consumer_pay_free_weeks", "b.pp_date")
     original = "b.kind = 'new_media_original'"
     per_minute = cite_when(ctx, original, "new_media.original_budget_per_minute_cents", "b.pp_date")

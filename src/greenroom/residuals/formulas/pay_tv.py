@@ -29,12 +29,13 @@ from greenroom.residuals.formulas._new_media_util import (
     per_title,
     scoped_rows,
     sql_add_months,
-    with_cast,
     with_title,
 )
 from greenroom.residuals.formulas.base import (
     Consulted,
     Formula,
+    FormulaParts,
+    FormulaSql,
     ReferenceImpl,
     RefInputs,
     RefLine,
@@ -91,7 +92,7 @@ def _large_cast(most: str) -> str:
     return f"{CAST_SIZE} > COALESCE({most}, 0)"
 
 
-def _exhibition_sql(ctx: SqlContext, f: Formula) -> str:
+def _exhibition_sql(ctx: SqlContext, f: Formula) -> FormulaSql:
     inner = _exhibition_rows(ctx, f)
     most = ctx.p(MOST, "b.pp_date")
     rate = ctx.p("pay_tv.residual_rate", "b.pp_date")
@@ -106,7 +107,7 @@ def _exhibition_sql(ctx: SqlContext, f: Formula) -> str:
     }, units="units_78e", from_=with_title(inner), where=_large_cast(most))
 
 
-def _small_cast_sql(ctx: SqlContext, f: Formula, inner: str, component: str, ph_param: str) -> str:
+def _small_cast_sql(ctx: SqlContext, f: Formula, inner: str, component: str, ph_param: str) -> FormulaSql:
     most = ctx.p(MOST, "b.pp_date")
     each = ctx.p("pay_tv.small_cast_performer_rate", "b.pp_date")
     announcer = ctx.p("pay_tv.announcer_rate", "b.pp_date")
@@ -120,10 +121,10 @@ def _small_cast_sql(ctx: SqlContext, f: Formula, inner: str, component: str, ph_
         "ph_rate_ppm": ph,
         "note": "concat_ws('; ', NULLIF(x.payable_note, ''), CASE WHEN b.category = 'announcer' "
                 "THEN 'small cast: off-camera announcer share' ELSE 'small cast: per-performer share' END)",
-    }, from_=with_cast(inner), where=f"{CAST_SIZE} <= {most}")
+    }, rows=inner, where=f"{CAST_SIZE} <= {most}")
 
 
-def _exhibition_small_sql(ctx: SqlContext, f: Formula) -> str:
+def _exhibition_small_sql(ctx: SqlContext, f: Formula) -> FormulaParts:
     return _small_cast_sql(ctx, f, _exhibition_rows(ctx, f), "pay_tv", "ph.residuals_rate")
 
 
@@ -152,7 +153,7 @@ def _videodisc_rows(ctx: SqlContext, f: Formula) -> str:
     return f"SELECT x.*, {payable} AS payable_cents, {note} AS payable_note FROM ({s2}) x"
 
 
-def _videodisc_sql(ctx: SqlContext, f: Formula) -> str:
+def _videodisc_sql(ctx: SqlContext, f: Formula) -> FormulaSql:
     inner = _videodisc_rows(ctx, f)
     most = ctx.p(MOST, "b.pp_date")
     rate = ctx.p("pay_tv.videodisc_rate", "b.pp_date")
@@ -167,14 +168,14 @@ def _videodisc_sql(ctx: SqlContext, f: Formula) -> str:
     }, units="units_78e", from_=with_title(inner), where=_large_cast(most))
 
 
-def _videodisc_small_sql(ctx: SqlContext, f: Formula) -> str:
+def _videodisc_small_sql(ctx: SqlContext, f: Formula) -> FormulaParts:
     return _small_cast_sql(ctx, f, _videodisc_rows(ctx, f), "videodisc", "ph.supplemental_rate")
 
 
 # ---------------------------------------------------------------- release to basic cable
 
 
-def _basic_cable_sql(ctx: SqlContext, f: Formula) -> str:
+def _basic_cable_sql(ctx: SqlContext, f: Formula) -> FormulaSql:
     rate = ctx.p("pay_tv.basic_cable_rate", "b.pp_date")
     ph = ctx.p("ph.residuals_rate", "b.pp_date")
     return ctx.pool(f, {

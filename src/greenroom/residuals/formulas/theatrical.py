@@ -12,7 +12,15 @@ import datetime as dt
 from greenroom.contracts.params import Pack
 from greenroom.money import apply_ppm
 from greenroom.residuals.basis import tam_cents, tam_unverified
-from greenroom.residuals.formulas.base import Consulted, Formula, RefInputs, RefLine, SqlContext, rows_by_title
+from greenroom.residuals.formulas.base import (
+    Consulted,
+    Formula,
+    FormulaSql,
+    RefInputs,
+    RefLine,
+    SqlContext,
+    rows_by_title,
+)
 
 TV_KINDS = ("network_series", "network_nonprime", "syndicated_series", "tv_movie", "made_for_pay")
 US_CA = ("US", "CA", "US-CA")
@@ -25,7 +33,7 @@ def _areas(territory: str | None) -> tuple[int, int]:
     return (1, 0) if territory in US_CA else (0, 1)
 
 
-def _sql(ctx: SqlContext, f: Formula) -> str:
+def _sql(ctx: SqlContext, f: Formula) -> FormulaSql:
     initial = ctx.p("theatrical.initial_area_rate", "b.pp_date")
     second = ctx.p("theatrical.second_area_rate", "b.pp_date")
     due_days = ctx.p("theatrical.due_days", "b.pp_date")
@@ -53,7 +61,7 @@ def _sql(ctx: SqlContext, f: Formula) -> str:
         "ph_rate_ppm": ph,
         "due_date": f"CAST(x.start_date + to_days(CAST({due_days} AS INTEGER)) AS DATE)",
         "note": "CASE WHEN x.step_ppm = 0 THEN 'area already paid' ELSE '' END",
-    }, from_=f"({inner}) x JOIN basis b ON b.title_id = x.title_id AND b.entitled")
+    }, rows=inner)
 
 
 def _reference(inputs: RefInputs, pack: Pack, f: Formula) -> list[RefLine]:
