@@ -126,6 +126,12 @@ def test_amounts_that_cannot_be_worked_out_are_stored_for_the_audit(settings):
     assert [(r["run_id"], r["subject_id"], r["performer_id"], r["title_id"], r["producer"]) for r in stored] == [
         (run, "U1", "P1", "FILM", "Studio")]
     assert "agreed_cents" in stored[0]["reason"] and result.lines == []
+    from typer.testing import CliRunner
+
+    from greenroom.cli import app
+
+    shown = CliRunner().invoke(app, ["--data-dir", str(settings.data_dir), "consent", "member", "P1"])
+    assert shown.exit_code == 0 and "NOT PRICED U1 (FILM)" in shown.output, shown.output
     reg.report_use(settings, performer_id="P1", replica_id="R1", producer="Studio", project="FILM",
                    start_date=dt.date(2025, 8, 1), days=1, agreed_cents=90000, use_id="U2", medium="streaming")
     reg.withdraw_use(settings, "U1", "reported without the bargained fee; U2 replaces it")

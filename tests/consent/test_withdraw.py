@@ -111,6 +111,8 @@ def test_the_withdraw_command(conflicting: Settings) -> None:
     refused = runner.invoke(app, [*args, "withdraw", "U-B", "--reason", "again"])
     assert refused.exit_code == 1 and "already withdrawn" in refused.output
     assert _priced_days(conflicting) == {"U-A": 2}
+    member = runner.invoke(app, [*args, "member", "P1"])
+    assert member.exit_code == 0 and "U-B withdrawn by staff (kept, not counted) — typing error" in member.output
 
 
 # Migration 0007 on a registry written before it: its log entries lack the new columns' keys.

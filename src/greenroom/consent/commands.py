@@ -335,6 +335,14 @@ def member_command(ctx: typer.Context, performer_id: str,
     for u in record["uses"]:
         console.print(f"  {u['use_id']} {u['start_date']} {escape(u['producer'])} / {escape(u['project'])}: "
                       f"{'allowed' if u['allowed'] else 'NOT allowed'} — {escape(u['reason'])}")
+    for u in record["withdrawn_uses"]:
+        why = u["withdrawal"]["reason"] if u["withdrawal"] else ""
+        console.print(f"  {u['use_id']} withdrawn by staff (kept, not counted) — {escape(why)}")
+    pay = record["compensation"]
+    console.print(f"AI compensation owed {format_cents(pay['total_cents'])} + P&H {format_cents(pay['total_ph_cents'])}"
+                  f" ({len(pay['lines'])} lines)")
+    for x in pay["not_priced"]:
+        console.print(f"  NOT PRICED {x['subject_id']} ({escape(x['project'])}): {escape(x['reason'])}")
 
 
 @app.command("cases")
