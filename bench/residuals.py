@@ -11,7 +11,7 @@ variant's alone, read from VmHWM in the child):
   benchmark's markets, then the lines as the engine stores them to Parquet: one file of per-line
   amounts (performer, engagement, basis, rate, gross, units, amount, P&H, note) and one of the
   formula rows they belong to (exhibition, market, component, period, pool, P&H terms, due date and
-  the explanation: formula, version, parameter citations, unverified). Joined on context_key the two
+  the explanation: formula, version, parameter citations, unverified). Joined on context_no the two
   are residual_lines, every column; the check below reads them so.
 * sql: one hand-written DuckDB query (rate tables hard-coded from the pack YAML, not generated from
   it) reading the same Parquet and writing the same lines, without explanation columns, to Parquet.
@@ -161,9 +161,9 @@ class _TimedConnection:
         started = time.perf_counter()
         result = self._con.execute(sql, *args)
         head = " ".join(sql.split())[:60]
-        if head.startswith("INSERT INTO residual_lines"):
+        if head.startswith(("INSERT INTO line_", "CREATE OR REPLACE TEMP TABLE formula_rows")):
             label = f"formula {self.formula}"
-        elif "TEMP TABLE basis" in head or "TEMP TABLE cast_units" in head:
+        elif any(f"TEMP TABLE {t}" in head for t in ("basis", "title_basis", "cast_units")):
             label = "basis"
         elif head.startswith("INSERT INTO compute_exceptions") or "unpriced" in head:
             label = "exceptions"
@@ -216,7 +216,7 @@ def run_engine(inp: Path, out: Path, work: Path) -> dict[str, Any]:
     # check is order-independent): it lets DuckDB write in parallel, about a quarter less CPU.
     con.execute("SET preserve_insertion_order = false")
     # As stored: the per-line amounts, and beside them each formula row's context with its explanation
-    # (the two joined on context_key are residual_lines, every column).
+    # (the two joined on context_no are residual_lines, every column).
     con.execute(f"COPY {AMOUNTS} TO '{out}' (FORMAT parquet)")
     con.execute(f"COPY {CONTEXTS} TO '{contexts_path(out)}' (FORMAT parquet)")
     steps.append(("COPY lines and contexts to Parquet", time.perf_counter() - mark))
@@ -663,7 +663,7 @@ def lines_relation(path: str) -> str:
     """SQL for a variant's lines: the engine's two files joined back into whole lines, a baseline's file as is."""
     contexts = contexts_path(Path(path))
     if contexts.exists():
-        return f"(SELECT * FROM read_parquet('{path}') a JOIN read_parquet('{contexts}') c USING (context_key))"
+        return f"(SELECT * FROM read_parquet('{path}') a JOIN read_parquet('{contexts}') c USING (context_no))"
     return f"read_parquet('{path}')"
 
 

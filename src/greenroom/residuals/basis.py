@@ -9,7 +9,7 @@ from typing import Any
 import duckdb
 
 from greenroom.contracts.params import Pack
-from greenroom.contracts.sql import ref_sql, unverified_sql, value_sql
+from greenroom.contracts.sql import value_sql
 from greenroom.money import mul_div_half_up
 
 DAY_SCALE = "minimums.day_performer"
@@ -48,8 +48,6 @@ SELECT e.engagement_id, e.performer_id, e.title_id, e.category, {days} AS days_w
        t.series_id, t.season, t.platform, t.budget_cents,
        {days} * {day_v} + e.weeks_worked * {weekly_v} AS tam_cents,
        {day_v} AS day_scale_cents, {weekly_v} AS weekly_scale_cents,
-       concat_ws(';', {ref_sql(day, d)}, {ref_sql(weekly, d)}) AS tam_params,
-       COALESCE({unverified_sql(day, d)} OR {unverified_sql(weekly, d)}, FALSE) AS tam_unverified,
        e.category <> 'background' AS entitled,
        CASE e.category WHEN 'series' THEN 3 WHEN 'weekly' THEN 2 ELSE 1 END AS units_182,
        -- LEAST skips NULLs, so without scale in force the units must be NULL explicitly.

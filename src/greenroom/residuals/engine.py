@@ -18,7 +18,7 @@ from greenroom.residuals.basis import build_basis
 from greenroom.residuals.formulas import FORMULAS
 from greenroom.residuals.formulas.base import POOL_ROW_COLUMNS, ROW_COLUMNS, Formula, FormulaSql, SqlContext
 from greenroom.residuals.staging import build_staging
-from greenroom.residuals.store import AMOUNTS, CONTEXTS, LINES_DDL, clear_lines, ensure_line_store
+from greenroom.residuals.store import AMOUNTS, CONTEXTS, LINES_DDL, clear_lines, ensure_line_store, next_context_no
 
 __all__ = ["LINES_DDL", "ComputeResult", "compute", "ensure_output_tables", "formula_sql"]
 
@@ -100,10 +100,10 @@ def compute(
         # exhibitions exceptions; an exhibition counts as priced when one of its rows has a line.
         con.execute(f"""CREATE OR REPLACE TEMP TABLE unpriced AS
             SELECT c.exhibition_id, COALESCE(a.note, c.note) AS note
-            FROM {AMOUNTS} a JOIN {CONTEXTS} c USING (context_key) WHERE a.gross_cents IS NULL""")
+            FROM {AMOUNTS} a JOIN {CONTEXTS} c USING (context_no) WHERE a.gross_cents IS NULL""")
         con.execute(f"DELETE FROM {AMOUNTS} WHERE gross_cents IS NULL")
         con.execute(f"""CREATE OR REPLACE TEMP TABLE priced AS SELECT DISTINCT exhibition_id FROM {CONTEXTS}
-            WHERE context_key IN (SELECT context_key FROM {AMOUNTS})""")
+            WHERE context_no IN (SELECT context_no FROM {AMOUNTS})""")
         _record_exceptions(con, run_id, formulas)
         result = _record_run(con, run_id, started)
         con.execute("COMMIT")
@@ -119,20 +119,21 @@ def _store_part(con: duckdb.DuckDBPyConnection, formula: Formula, fs: FormulaSql
                 run_id: int) -> None:
     """Stage a formula's rows, store them as contexts, then store its lines with the P&H split."""
     key = f"md5_number_upper('{formula.id}|' || r_exhibition_id || '|' || r_component)"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE formula_rows AS SELECT *, {key} AS context_key FROM ({fs.rows})")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE formula_rows AS SELECT *, {key} AS line_key, "
+                f"{next_context_no(con)} + row_number() OVER () - 1 AS context_no FROM ({fs.rows})")
     row_cols = ROW_COLUMNS + POOL_ROW_COLUMNS
     con.execute(f"""
-INSERT INTO {CONTEXTS} (context_key, run_id, agreement, formula_id, formula_version, {', '.join(row_cols)},
+INSERT INTO {CONTEXTS} (context_no, line_key, run_id, agreement, formula_id, formula_version, {', '.join(row_cols)},
                         params, unverified)
-SELECT context_key, {run_id}, '{agreement}', '{formula.id}', '{formula.version}',
+SELECT context_no, line_key, {run_id}, '{agreement}', '{formula.id}', '{formula.version}',
        {', '.join(f'r_{c}' for c in row_cols)}, r_params, r_unverified
 FROM formula_rows""")
     ctx = SqlContext
     inclusive_amount = ctx.muldiv("gross_cents", "1000000", "1000000 + ph_rate_ppm")
     con.execute(f"""
-INSERT INTO {AMOUNTS} (context_key, performer_id, engagement_id, basis_cents, rate_ppm, gross_cents, units,
+INSERT INTO {AMOUNTS} (context_no, performer_id, engagement_id, basis_cents, rate_ppm, gross_cents, units,
                        total_units, note, amount_cents, ph_cents)
-SELECT context_key, performer_id, engagement_id, basis_cents, rate_ppm, gross_cents, units, total_units, note,
+SELECT context_no, performer_id, engagement_id, basis_cents, rate_ppm, gross_cents, units, total_units, note,
        CASE WHEN includes_ph THEN {inclusive_amount} ELSE gross_cents END,
        CASE WHEN includes_ph THEN gross_cents - {inclusive_amount} ELSE {ctx.pct('gross_cents', 'ph_rate_ppm')} END
 FROM ({fs.lines})""")
@@ -141,7 +142,7 @@ FROM ({fs.lines})""")
 def _check_contexts_unique(con: duckdb.DuckDBPyConnection) -> None:
     """Line ids are made from a row's formula, exhibition and component, so those must name one row."""
     clash = con.execute(f"SELECT any_value(formula_id), any_value(exhibition_id), any_value(component) "
-                        f"FROM {CONTEXTS} GROUP BY context_key HAVING count(*) > 1 LIMIT 1").fetchone()
+                        f"FROM {CONTEXTS} GROUP BY line_key HAVING count(*) > 1 LIMIT 1").fetchone()
     if clash:
         raise ValueError(f"formula {clash[0]} yields two rows for exhibition {clash[1]}, component {clash[2]}")
 

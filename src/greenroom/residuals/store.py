@@ -27,22 +27,23 @@ AMOUNTS = "line_amounts"
 
 CONTEXTS_DDL = f"""
 CREATE TABLE IF NOT EXISTS {CONTEXTS} (
-  context_key UBIGINT, run_id BIGINT, agreement VARCHAR, formula_id VARCHAR, formula_version VARCHAR,
+  context_no BIGINT, line_key UBIGINT, run_id BIGINT, agreement VARCHAR, formula_id VARCHAR, formula_version VARCHAR,
   title_id VARCHAR, exhibition_id VARCHAR, market VARCHAR, component VARCHAR, period_start DATE,
   period_end DATE, run_number BIGINT, basis_cents BIGINT, rate_ppm BIGINT, pool_cents BIGINT,
   includes_ph BOOLEAN, ph_rate_ppm BIGINT, due_date DATE, note VARCHAR, params VARCHAR, unverified BOOLEAN
 )"""
 
-# line_id is NULL for the engine's lines (the view derives it from the context and engagement) and
-# kept as given for lines stored by store_lines.
+# context_no numbers a run's contexts densely (cheap to store and join); line_key is stable from run
+# to run (an md5 of the formula, exhibition and component). line_id is NULL for the engine's lines (the
+# view derives it from line_key and the engagement) and kept as given for lines stored by store_lines.
 AMOUNTS_DDL = f"""
 CREATE TABLE IF NOT EXISTS {AMOUNTS} (
-  context_key UBIGINT, performer_id VARCHAR, engagement_id VARCHAR, basis_cents BIGINT, rate_ppm BIGINT,
+  context_no BIGINT, performer_id VARCHAR, engagement_id VARCHAR, basis_cents BIGINT, rate_ppm BIGINT,
   gross_cents BIGINT, units BIGINT, total_units BIGINT, amount_cents BIGINT, ph_cents BIGINT,
   note VARCHAR, line_id VARCHAR
 )"""
 
-LINE_ID_SQL = "COALESCE(a.line_id, printf('L%016x-', c.context_key) || COALESCE(a.engagement_id, ''))"
+LINE_ID_SQL = "COALESCE(a.line_id, printf('L%016x-', c.line_key) || COALESCE(a.engagement_id, ''))"
 
 VIEW_SQL = f"""
 CREATE OR REPLACE VIEW residual_lines AS
@@ -52,7 +53,7 @@ SELECT {LINE_ID_SQL} AS line_id, c.run_id, c.agreement, c.formula_id, c.formula_
        COALESCE(a.rate_ppm, c.rate_ppm) AS rate_ppm, a.gross_cents, c.pool_cents, a.units, a.total_units,
        c.includes_ph, c.ph_rate_ppm, a.amount_cents, a.ph_cents, c.due_date,
        COALESCE(a.note, c.note) AS note, c.params, c.unverified
-FROM {AMOUNTS} a JOIN {CONTEXTS} c USING (context_key)"""
+FROM {AMOUNTS} a JOIN {CONTEXTS} c USING (context_no)"""
 
 _CONTEXT_COLUMNS = ("run_id", "agreement", "formula_id", "formula_version", "title_id", "exhibition_id", "market",
                     "component", "period_start", "period_end", "run_number", "pool_cents", "includes_ph",
@@ -89,15 +90,22 @@ def store_lines(con: duckdb.DuckDBPyConnection, select_sql: str) -> int:
     con.execute("DROP TABLE IF EXISTS _store_lines")
     # A temp table of the whole line shape takes the rows by name, so a query may leave columns out.
     con.execute(LINES_DDL.replace("CREATE TABLE IF NOT EXISTS residual_lines", "CREATE TEMP TABLE _store_lines", 1))
-    key = "md5_number_upper('stored|' || line_id) AS context_key"
     try:
         con.execute(f"INSERT INTO _store_lines BY NAME {select_sql}")
-        con.execute(f"INSERT INTO {CONTEXTS} (context_key, {', '.join(_CONTEXT_COLUMNS)}) "
-                    f"SELECT {key}, {', '.join(_CONTEXT_COLUMNS)} FROM _store_lines")
-        row = con.execute(f"INSERT INTO {AMOUNTS} (context_key, {', '.join(_AMOUNT_COLUMNS)}) "
-                          f"SELECT {key}, {', '.join(_AMOUNT_COLUMNS)} FROM _store_lines").fetchone()
+        con.execute("ALTER TABLE _store_lines ADD COLUMN context_no BIGINT")
+        con.execute(f"UPDATE _store_lines SET context_no = rowid + {next_context_no(con)}")
+        con.execute(f"INSERT INTO {CONTEXTS} (context_no, line_key, {', '.join(_CONTEXT_COLUMNS)}) "
+                    f"SELECT context_no, md5_number_upper(line_id), {', '.join(_CONTEXT_COLUMNS)} FROM _store_lines")
+        row = con.execute(f"INSERT INTO {AMOUNTS} (context_no, {', '.join(_AMOUNT_COLUMNS)}) "
+                          f"SELECT context_no, {', '.join(_AMOUNT_COLUMNS)} FROM _store_lines").fetchone()
     finally:
         con.execute("DROP TABLE IF EXISTS _store_lines")
+    return int(row[0]) if row else 0
+
+
+def next_context_no(con: duckdb.DuckDBPyConnection) -> int:
+    """The first context number not yet used."""
+    row = con.execute(f"SELECT COALESCE(max(context_no), -1) + 1 FROM {CONTEXTS}").fetchone()
     return int(row[0]) if row else 0
 
 

@@ -57,7 +57,7 @@ class FormulaSql:
 
     rows: one row per exhibition (or exhibition and part) with r_<name> for ROW_COLUMNS and
     POOL_ROW_COLUMNS, params and unverified (the engine stages it as the table formula_rows, adding
-    context_key). lines: over formula_rows x, one row per performer: context_key, PERFORMER_COLUMNS,
+    context_no). lines: over formula_rows x, one row per performer: context_no, PERFORMER_COLUMNS,
     includes_ph and ph_rate_ppm.
     """
 
@@ -114,7 +114,7 @@ class SqlContext:
         body = ",\n  ".join(f"{expr} AS {name}" for name, expr in line_cols.items())
         return FormulaSql(
             rows=self._rows(formula, row_cols, source, where, keep_input=True),
-            lines=f"SELECT x.context_key, {body}, {_PH_CARRIED}\n"
+            lines=f"SELECT x.context_no, {body}, {_PH_CARRIED}\n"
                   "FROM formula_rows x JOIN basis b ON b.title_id = x.title_id AND b.entitled")
 
     def _rows(self, formula: Formula, row_cols: Mapping[str, str], source: str, where: str,
@@ -158,7 +158,7 @@ def _split_182() -> str:
                       for u in UNITS_182_VALUES)
     floors = " - ".join(f"c.n{u} * ((x.r_pool_cents * {u}) // c.total_units)" for u in UNITS_182_VALUES)
     return f"""
-SELECT x.context_key, c.performer_id, c.engagement_id, NULL AS basis_cents, NULL AS rate_ppm,
+SELECT x.context_no, c.performer_id, c.engagement_id, NULL AS basis_cents, NULL AS rate_ppm,
        (x.r_pool_cents * c.units) // c.total_units
          + CASE WHEN 1 + {rank} <= x.r_pool_cents - {floors} THEN 1 ELSE 0 END AS gross_cents,
        c.units, c.total_units, NULL AS note, {_PH_CARRIED}
@@ -174,14 +174,14 @@ WITH cast_units AS (
   FROM basis WHERE entitled AND {units} > 0
 ),
 floored AS (
-  SELECT x.context_key, x.r_pool_cents AS pool_cents, c.performer_id, c.engagement_id, c.units, c.total_units,
+  SELECT x.context_no, x.r_pool_cents AS pool_cents, c.performer_id, c.engagement_id, c.units, c.total_units,
          (x.r_pool_cents * c.units) // c.total_units AS floor_cents,
          (x.r_pool_cents * c.units) % c.total_units AS rem, {_PH_CARRIED}
   FROM formula_rows x JOIN cast_units c ON c.title_id = x.r_title_id
 )
-SELECT context_key, performer_id, engagement_id, NULL AS basis_cents, NULL AS rate_ppm,
-       floor_cents + CASE WHEN ROW_NUMBER() OVER (PARTITION BY context_key ORDER BY rem DESC, engagement_id)
-                              <= pool_cents - SUM(floor_cents) OVER (PARTITION BY context_key)
+SELECT context_no, performer_id, engagement_id, NULL AS basis_cents, NULL AS rate_ppm,
+       floor_cents + CASE WHEN ROW_NUMBER() OVER (PARTITION BY context_no ORDER BY rem DESC, engagement_id)
+                              <= pool_cents - SUM(floor_cents) OVER (PARTITION BY context_no)
                          THEN 1 ELSE 0 END AS gross_cents,
        units, total_units, NULL AS note, includes_ph, ph_rate_ppm
 FROM floored"""
