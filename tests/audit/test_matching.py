@@ -43,8 +43,8 @@ def test_threshold_is_configurable() -> None:
 
 
 def test_the_performers_own_title_does_not_beat_a_clearly_better_one() -> None:
-    catalog = TitleCatalog.build([("T1", "The Shift: Season 2, Episode 18"), ("T2", "The Summit: Season 2, Episode 18")],
-                                 [("P1", "T1")])
+    catalog = TitleCatalog.build(
+        [("T1", "The Shift: Season 2, Episode 18"), ("T2", "The Summit: Season 2, Episode 18")], [("P1", "T1")])
     # 91.5 against the performer's own title, 100 against the other: a payment to the wrong performer
     # must land on the title the payer wrote, or it could not be found as one.
     assert fuzzy_match(catalog, "Summit: Season 2, Episode 18, The", "P1").title_id == "T2"
