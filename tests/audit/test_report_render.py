@@ -10,6 +10,8 @@ from greenroom.audit import charts
 from greenroom.audit.report_html import audit_report_data, audit_report_html
 from greenroom.audit.report_pdf import audit_report_pdf
 from greenroom.audit.reports import NO_PAYER
+from greenroom.consent.compensation import RUNS_TABLE, UNKNOWN_TABLE, Result, write_lines
+from greenroom.store import analytics
 
 from .conftest import paid_in_full, pay
 
@@ -88,3 +90,61 @@ def test_bad_input_is_in_the_report_nothing_lost(union, remit, audit) -> None:
     assert "currency CAD is not accepted" in html and "A Title Nobody Made" in html
     text = _pdf_text(audit_report_pdf(union))
     assert "rows not loaded" in text.lower() and "CAD" in text
+
+
+def _plant_unknown(settings, *unknown: tuple[str, str, str, str, str]) -> int:
+    """Post a compensation run, through the consent registry's own writer, that could not price these
+    (use, performer, project, producer, why)."""
+    result = Result(unknown=[(u, p, why) for u, p, _, _, why in unknown],
+                                 about={u: (project, producer) for u, _, project, producer, _ in unknown})
+    with analytics.connect(settings) as con:
+        return write_lines(con, result)
+
+
+def test_ai_compensation_not_priced_is_in_the_report(union, remit, audit) -> None:
+    run = _plant_unknown(union, ("U-77", "P2", "T3", "Northlight", "no background day rate for 2021"))
+    remit(paid_in_full())
+    audit()
+    u = audit_report_data(union)["ai_unknown"]
+    assert (u["recorded"], u["count"], u["more"], u["run_id"], u["not_priced"]) == (True, 1, 0, run, 1)
+    assert u["rows"] == [{"run_id": run, "performer_id": "P2", "project": "T3", "title": "The Motel",
+                          "producer": "Northlight", "subject_id": "U-77", "reason": "no background day rate for 2021"}]
+    html = audit_report_html(union)
+    assert "AI compensation that could not be worked out" in html
+    assert "could not be priced in compensation run" in html and "Warning" not in html
+    for text in ("U-77", "The Motel", "no background day rate for 2021"):
+        assert text in html
+    pdf = _pdf_text(audit_report_pdf(union))
+    assert "AI compensation that could not be worked out" in pdf and "could not be" in pdf
+    for text in ("U-77", "The Motel", "no background day rate for 2021"):
+        assert text in pdf
+    # One payer's report lists the items its producer owes and counts the rest.
+    assert audit_report_data(union, "Northlight")["ai_unknown"]["count"] == 1
+    other = audit_report_data(union, "Bluewater")["ai_unknown"]
+    assert (other["count"], other["other_producers"], other["rows"]) == (0, 1, [])
+    assert "1 could not be priced for other producers" in audit_report_html(union, "Bluewater")
+
+
+def test_report_says_when_everything_was_priced(union, remit, audit) -> None:
+    _plant_unknown(union)
+    remit(paid_in_full())
+    audit()
+    assert audit_report_data(union)["ai_unknown"]["count"] == 0
+    assert "None: the consent registry priced every AI use and session" in audit_report_html(union)
+    assert "None: the consent registry priced every AI use and session" in _pdf_text(audit_report_pdf(union))
+
+
+def test_report_renders_without_the_consent_tables(union, remit, audit) -> None:
+    remit(paid_in_full())
+    audit()
+    with analytics.connect(union) as con:
+        con.execute(f"DROP TABLE IF EXISTS {UNKNOWN_TABLE}")
+        con.execute(f"DROP TABLE IF EXISTS {RUNS_TABLE}")
+    u = audit_report_data(union)["ai_unknown"]
+    assert (u["recorded"], u["count"], u["rows"]) == (False, 0, [])
+    html = audit_report_html(union)
+    assert "has not posted AI compensation yet" in html and "$0.00" in html
+    assert "has not posted AI compensation yet" in _pdf_text(audit_report_pdf(union))
+    with analytics.connect(union) as con:  # the report only reads: it did not create the registry's table
+        assert not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                               [UNKNOWN_TABLE]).fetchone()[0]

@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from greenroom.audit import findings as ft
-from greenroom.audit.reports import NO_PAYER, findings_report, member_statement, payer_report, title_report
+from greenroom.audit.report_html import audit_report_html
+from greenroom.audit.reports import (
+    NO_PAYER,
+    ai_unknown_report,
+    findings_report,
+    member_statement,
+    payer_report,
+    title_report,
+)
+from greenroom.consent.compensation import UNKNOWN_TABLE, Result, write_lines
+from greenroom.store import analytics
 
 from .conftest import paid_in_full
 
@@ -28,3 +38,21 @@ def test_report_rows(union, remit, audit) -> None:
     assert statement[0]["findings"][0].startswith(ft.UNDERPAID)
     counts = {(r["type"], r["status"]): r["findings"] for r in findings_report(union)}
     assert counts == {(ft.MISSING, "open"): 1, (ft.UNDERPAID, "open"): 1}
+
+
+def test_ai_unknown_rows_are_capped_and_counted(union) -> None:
+    unknown = [(f"U-{i}", "P1", "T1", "Northlight", f"no rate {i}") for i in range(3)]
+    result = Result(unknown=[(u, p, why) for u, p, _, _, why in unknown],
+                    about={u: (project, producer) for u, _, project, producer, _ in unknown})
+    with analytics.connect(union) as con:
+        run = write_lines(con, result)
+    u = ai_unknown_report(union, limit=2)
+    assert (u["count"], len(u["rows"]), u["more"], u["not_priced"]) == (3, 2, 1, 3)
+    assert [r["subject_id"] for r in u["rows"]] == ["U-0", "U-1"]
+    with analytics.connect(union) as con:  # a row stored outside the run's count is shown and warned about
+        con.execute(f"INSERT INTO {UNKNOWN_TABLE} VALUES (?, 'N-9', 'P3', 'T9', 'Elsewhere', 'no session date')",
+                    [run])
+    u = ai_unknown_report(union)
+    assert (u["count"], u["more"], u["not_priced"]) == (4, 0, 3)
+    assert u["rows"][-1]["title"] == "" and u["rows"][-1]["project"] == "T9"
+    assert "recorded 3 not priced; 4 are stored" in " ".join(audit_report_html(union).split())

@@ -8,6 +8,7 @@ from greenroom.audit import charts
 from greenroom.audit.render import now, render_html
 from greenroom.audit.reports import (
     NO_PAYER,
+    ai_unknown_report,
     files_report,
     findings_report,
     held_report,
@@ -35,6 +36,7 @@ def audit_report_data(settings: Settings, payer: str | None = None) -> dict[str,
         "totals": totals(settings, payer),
         "payers": payer_report(settings, payer),
         "findings": findings_report(settings, payer),
+        "ai_unknown": ai_unknown_report(settings, payer),
         "charts": charts.chart_data(settings, payer),
         "titles": titles[:TITLE_ROWS],
         "titles_not_balancing": len(titles),
@@ -98,6 +100,33 @@ market, period); {{ "{:,}".format(t.keys_not_ok) }} do not balance within the pa
 <p class="small">Each finding's evidence (the owed lines and how each was worked out, the paid rows, the
 difference and the interest): <code>greenroom audit show ID</code>. Claims to a payer:
 <code>greenroom audit claim-statement PAYER</code>.</p>
+
+{% set u = d.ai_unknown %}
+{% set mismatch %}{% if u.not_priced is not none and not u.other_producers and u.not_priced != u['count'] %}
+Warning: compensation run {{ u.run_id }} recorded {{ "{:,}".format(u.not_priced) }} not priced;
+{{ "{:,}".format(u['count']) }} are stored.{% endif %}{% endset %}
+<h2>AI compensation that could not be worked out</h2>
+{% if not u.recorded %}
+<p class="small">The consent registry has not posted AI compensation yet, so there is nothing it could not price.</p>
+{% elif not u['count'] %}
+<p class="small">None: the consent registry priced every AI use and session{{ ' of ' ~ d.payer if d.payer else '' }}
+{% if u.run_id %} (compensation run {{ u.run_id }}){% endif %}.
+{% if u.other_producers %}{{ "{:,}".format(u.other_producers) }} could not be priced for other producers (see the
+report for all payers).{% endif %}{{ mismatch }}</p>
+{% else %}
+<p class="small">{{ "{:,}".format(u['count']) }} AI {{ 'use or session' if u['count'] == 1 else 'uses and sessions' }}
+could not be priced{% if u.run_id %} in compensation run {{ u.run_id }} ({{ u.stored_at }}){% endif %}: no amount for
+them is owed in the ledger, so the audit cannot check them until the missing facts are recorded in the consent
+registry and the compensation is posted again (<code>greenroom consent compensation --post</code>).
+{% if u.more %}The first {{ u.rows|length }} are listed; {{ "{:,}".format(u.more) }} more are not shown.{% endif %}
+{% if u.other_producers %}{{ "{:,}".format(u.other_producers) }} more are for other producers (see the report for all
+payers).{% endif %}{{ mismatch }}</p>
+<table><tr><th>performer</th><th>project</th><th>title</th><th>producer</th><th>use or session</th>
+<th>what is missing / why</th></tr>
+{% for r in u.rows %}<tr><td>{{ r.performer_id }}</td><td>{{ r.project }}</td><td>{{ r.title }}</td>
+<td>{{ r.producer }}</td><td>{{ r.subject_id }}</td><td class="small">{{ r.reason }}</td></tr>
+{% endfor %}</table>
+{% endif %}
 
 <h2>Remittance files and rows not loaded</h2>
 <table><tr><th>file</th><th>payer</th><th>status</th><th class="n">rows read</th><th class="n">matched</th>

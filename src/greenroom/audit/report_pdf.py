@@ -50,6 +50,7 @@ def render_audit_report_pdf(data: dict[str, Any]) -> bytes:
              widths=(40, 50, 25, 22, 38, 38, 30), numeric=(3, 4, 5, 6))
     pdf.para("Each finding's evidence: `greenroom audit show ID`. Claims to a payer: "
              "`greenroom audit claim-statement PAYER`.", 8)
+    _ai_unknown(pdf, data["ai_unknown"], data["payer"])
     pdf.heading("Remittance files and rows not loaded")
     pdf.grid(["file", "payer", "status", "rows read", "matched", "queued", "rejected", "duplicates"],
              [[f["file"], f["payer"], f["status"], f"{f['rows_read']:,}", f"{f['matched']:,}", f"{f['queued']:,}",
@@ -73,6 +74,39 @@ def render_audit_report_pdf(data: dict[str, Any]) -> bytes:
                   for r in data["titles"]],
                  widths=(34, 22, 85, 26, 26, 24, 24, 12), numeric=(3, 4, 5, 6, 7))
     return pdf.to_bytes()
+
+
+def _mismatch(u: dict[str, Any]) -> str:
+    """A warning when the compensation run counted a different number not priced than the table holds."""
+    if u["not_priced"] is None or u["other_producers"] or u["not_priced"] == u["count"]:
+        return ""
+    return (f" Warning: compensation run {u['run_id']} recorded {u['not_priced']:,} not priced; "
+            f"{u['count']:,} are stored.")
+
+
+def _ai_unknown(pdf: ReportPDF, u: dict[str, Any], payer: str | None) -> None:
+    """The AI compensation the consent registry could not price: one line when there is none, else a table."""
+    others = (f" {u['other_producers']:,} more are for other producers (see the report for all payers)."
+              if u["other_producers"] else "")
+    pdf.heading("AI compensation that could not be worked out", keep=12 if not u["count"] else 30)
+    if not u["recorded"]:
+        pdf.para("The consent registry has not posted AI compensation yet, so there is nothing it could not price.", 8)
+        return
+    run = f" (compensation run {u['run_id']})" if u["run_id"] else ""
+    if not u["count"]:
+        pdf.para(f"None: the consent registry priced every AI use and session{' of ' + payer if payer else ''}{run}."
+                 + others + _mismatch(u), 8)
+        return
+    things = "use or session" if u["count"] == 1 else "uses and sessions"
+    pdf.para(f"{u['count']:,} AI {things} could not be priced{run}: no amount for them is owed in the ledger, so "
+             "the audit cannot check them until the missing facts are recorded in the consent registry and the "
+             "compensation is posted again (`greenroom consent compensation --post`)."
+             + (f" The first {len(u['rows'])} are listed; {u['more']:,} more are not shown." if u["more"] else "")
+             + others + _mismatch(u), 8)
+    pdf.grid(["performer", "project", "title", "producer", "use or session", "what is missing / why"],
+             [[r["performer_id"], r["project"], r["title"], r["producer"], r["subject_id"], r["reason"]]
+              for r in u["rows"]],
+             widths=(24, 32, 50, 34, 30, 103))
 
 
 def audit_report_pdf(settings: Settings, payer: str | None = None) -> bytes:

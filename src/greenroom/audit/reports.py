@@ -15,18 +15,22 @@ from sqlalchemy import func, select
 from greenroom.audit.models import CLAIMED, OPEN, AuditRun, Finding, HeldRow, RemittanceFile
 from greenroom.audit.workflow import query_findings
 from greenroom.config import Settings
+from greenroom.consent.compensation import RUNS_TABLE as AI_RUNS
+from greenroom.consent.compensation import UNKNOWN_TABLE as AI_UNKNOWN
+from greenroom.consent.compensation import unknown_amounts
 from greenroom.ledger.balance import BALANCES_TABLE
 from greenroom.store import analytics
 from greenroom.store.db import session_factory
 
 NO_PAYER = "(no payer yet)"
 
+AI_UNKNOWN_ROWS = 200
+"""AI-compensation amounts the consent registry could not work out, listed in the report (the rest counted)."""
+
 
 def has_balances(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether an audit run has built the balances table."""
-    row = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
-                      [BALANCES_TABLE]).fetchone()
-    return row is not None and row[0] > 0
+    return _has_table(con, BALANCES_TABLE)
 
 
 def query_rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
@@ -179,3 +183,48 @@ def held_report(settings: Settings, payer: str | None = None, examples: int = 3)
             if len(row["examples"]) < examples:
                 row["examples"].append(f"row {h.row_number}: {h.reason}")
     return [acc[k] for k in sorted(acc)]
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the analytics database has a table (or view) of that name."""
+    row = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()
+    return row is not None and row[0] > 0
+
+
+def ai_unknown_report(settings: Settings, payer: str | None = None, limit: int = AI_UNKNOWN_ROWS) -> dict[str, Any]:
+    """The AI compensation the consent registry's last posted run could not price: how many, the first limit
+    (performer, project and its title name, producer, use or session, why), and that run's own count.
+
+    For one payer only the items whose producer is that payer are listed; the others are counted, not dropped.
+    """
+    out: dict[str, Any] = {"recorded": False, "run_id": None, "stored_at": None, "not_priced": None, "count": 0,
+                           "rows": [], "more": 0, "other_producers": 0}
+    with analytics.connect(settings) as con:
+        # Only read: before the consent registry has posted a run there is nothing to report, and the report
+        # must not create the registry's tables.
+        if not _has_table(con, AI_UNKNOWN):
+            return out
+        out["recorded"] = True
+        items = unknown_amounts(con)
+        names: dict[str, str] = {}
+        if _has_table(con, "titles"):
+            projects = sorted({str(r["title_id"]) for r in items if r["title_id"]})
+            if projects:
+                names = {str(t): str(n) for t, n in con.execute(
+                    "SELECT title_id, name FROM titles WHERE title_id IN (SELECT unnest(?))", [projects]).fetchall()}
+        if _has_table(con, AI_RUNS):
+            run = con.execute(f"SELECT run_id, stored_at, not_priced FROM {AI_RUNS} "
+                              "ORDER BY run_id DESC LIMIT 1").fetchone()
+            if run is not None:
+                out["run_id"], out["not_priced"] = int(run[0]), None if run[2] is None else int(run[2])
+                out["stored_at"] = run[1].isoformat(sep=" ") if run[1] is not None else None
+    if payer is not None:
+        mine = [r for r in items if (r["producer"] or "").strip().casefold() == payer.strip().casefold()]
+        out["other_producers"] = len(items) - len(mine)
+        items = mine
+    out["count"] = len(items)
+    out["rows"] = [{"run_id": r["run_id"], "performer_id": r["performer_id"] or "", "project": r["title_id"] or "",
+                    "title": names.get(str(r["title_id"]), ""), "producer": r["producer"] or "",
+                    "subject_id": r["subject_id"] or "", "reason": r["reason"] or ""} for r in items[:limit]]
+    out["more"] = len(items) - len(out["rows"])
+    return out
