@@ -93,3 +93,10 @@ def test_a_store_from_before_the_split_moves_its_lines_across_unchanged() -> Non
     assert con.execute("SELECT * FROM residual_lines").fetchall() == before
     ensure_output_tables(con)  # idempotent
     assert con.execute("SELECT count(*) FROM residual_lines").fetchone() == (1,)
+
+
+def test_every_line_column_belongs_to_the_row_or_to_the_performer() -> None:
+    from greenroom.residuals.formulas.base import LINE_DEFAULTS, PERFORMER_COLUMNS, ROW_COLUMNS
+
+    assert set(ROW_COLUMNS) | set(PERFORMER_COLUMNS) == set(LINE_DEFAULTS)
+    assert not set(ROW_COLUMNS) & set(PERFORMER_COLUMNS)
