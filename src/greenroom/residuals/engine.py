@@ -85,11 +85,12 @@ def compute(
     try:
         clear_lines(con)
         con.execute("DELETE FROM compute_exceptions")
+        present = _markets_present(con)
         for pack in packs:
             build_basis(con, pack)
             build_staging(con, pack)
             for formula in formulas:
-                if formula.agreement != pack.agreement:
+                if formula.agreement != pack.agreement or not _prices_any(formula, present):
                     continue
                 if progress:
                     progress(formula.id)
@@ -113,6 +114,19 @@ def compute(
     for table in ("unpriced", "priced", "formula_rows"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
     return result
+
+
+def _markets_present(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str, str]]:
+    """The (market, kind of picture, agreement) combinations the loaded exhibitions have."""
+    rows = con.execute("SELECT DISTINCT x.market, t.kind, t.agreement FROM exhibitions x "
+                       "JOIN titles t USING (title_id)").fetchall()
+    return {(str(m), str(k), str(a)) for m, k, a in rows}
+
+
+def _prices_any(formula: Formula, present: set[tuple[str, str, str]]) -> bool:
+    """Whether any loaded exhibition is in the formula's scope (its rows keep their exhibition's market),
+    so a small situation does not pay for the statements of every rule."""
+    return any((m, k, formula.agreement) in present for m in formula.markets for k in formula.kinds)
 
 
 def _store_part(con: duckdb.DuckDBPyConnection, formula: Formula, fs: FormulaSql, agreement: str,
