@@ -97,18 +97,13 @@ def _prepare(work: Path, data: Path) -> Any:
     """A fresh greenroom data directory with the lines and rows in greenroom's own tables."""
     from greenroom.audit.tables import ensure_audit_tables
     from greenroom.config import Settings
+    from greenroom.residuals.store import store_lines
     from greenroom.store import analytics
 
     settings = Settings(data_dir=work, database_url=f"sqlite:///{work / 'app.sqlite3'}")
     con = analytics.connect(settings)
     ensure_audit_tables(con)
-    lines = f"SELECT * FROM '{data / 'lines.parquet'}'"
-    try:  # residual_lines as a view over the engine's split line tables
-        from greenroom.residuals.store import store_lines  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:  # residual_lines as a table
-        con.execute(f"INSERT INTO residual_lines BY NAME {lines}")
-    else:
-        store_lines(con, lines)
+    store_lines(con, f"SELECT * FROM '{data / 'lines.parquet'}'")
     con.execute(f"INSERT INTO remittance_rows BY NAME SELECT * FROM '{data / 'rows.parquet'}'")
     con.execute("CHECKPOINT")
     return con

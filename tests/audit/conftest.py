@@ -21,6 +21,7 @@ from greenroom.audit.schema import REMITTANCES
 from greenroom.config import Settings
 from greenroom.ingest.loader import load_rows
 from greenroom.residuals.engine import ensure_output_tables
+from greenroom.residuals.store import clear_lines, store_lines
 
 AGREEMENT = "sag-aftra-tv-theatrical"
 DAY = dt.date(2021, 3, 1)
@@ -67,20 +68,11 @@ def load_union(settings: Settings) -> None:
 def write_lines(con: duckdb.DuckDBPyConnection, select_sql: str, params: Sequence[Any] = (),
                 replace: bool = False) -> None:
     """Append whole lines given by a query (columns by name) to the engine's line store, first emptying it
-    when replace; through the engine's store helpers where residual_lines is a view over split tables."""
+    when replace."""
     ensure_output_tables(con)
-    try:
-        from greenroom.residuals import store
-    except ImportError:  # residual_lines is a plain table
-        if replace:
-            con.execute("DELETE FROM residual_lines")
-        con.execute(f"INSERT INTO residual_lines BY NAME {select_sql}", list(params))
-        return
     if replace:
-        store.clear_lines(con)
-    con.execute("CREATE OR REPLACE TEMP TABLE _given_lines AS " + select_sql, list(params))
-    store.store_lines(con, "SELECT * FROM _given_lines")
-    con.execute("DROP TABLE _given_lines")
+        clear_lines(con)
+    store_lines(con, select_sql, params)
 
 
 def set_lines(settings: Settings, lines: dict[str, tuple[Any, ...]], run_id: int = 1) -> None:

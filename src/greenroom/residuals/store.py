@@ -8,6 +8,9 @@ same residual_lines columns as ever.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import duckdb
 
 # The full shape of a line, as the view yields it (other tables of lines, such as the consent
@@ -81,7 +84,7 @@ def ensure_line_store(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(VIEW_SQL)
 
 
-def store_lines(con: duckdb.DuckDBPyConnection, select_sql: str) -> int:
+def store_lines(con: duckdb.DuckDBPyConnection, select_sql: str, params: Sequence[Any] = ()) -> int:
     """Append whole lines (every residual_lines column, by name) given by a query; returns how many.
 
     For lines made outside the engine (tests, imports): each keeps its line_id and gets a context of
@@ -91,7 +94,7 @@ def store_lines(con: duckdb.DuckDBPyConnection, select_sql: str) -> int:
     # A temp table of the whole line shape takes the rows by name, so a query may leave columns out.
     con.execute(LINES_DDL.replace("CREATE TABLE IF NOT EXISTS residual_lines", "CREATE TEMP TABLE _store_lines", 1))
     try:
-        con.execute(f"INSERT INTO _store_lines BY NAME {select_sql}")
+        con.execute(f"INSERT INTO _store_lines BY NAME {select_sql}", list(params))
         con.execute("ALTER TABLE _store_lines ADD COLUMN context_no BIGINT")
         con.execute(f"UPDATE _store_lines SET context_no = rowid + {next_context_no(con)}")
         con.execute(f"INSERT INTO {CONTEXTS} (context_no, line_key, {', '.join(_CONTEXT_COLUMNS)}) "
