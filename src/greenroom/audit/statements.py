@@ -17,10 +17,8 @@ from greenroom.audit.render import ReportPDF, money, now, render_html
 from greenroom.audit.reports import has_balances, last_run, member_statement, open_findings, query_rows
 from greenroom.audit.tables import ensure_audit_tables
 from greenroom.config import Settings
-from greenroom.contracts.params import load_pack
 from greenroom.money import format_cents
-from greenroom.residuals.basis import performed_days
-from greenroom.residuals.explain import Explanation, cited_value, explain_line, format_rate, plain_words
+from greenroom.residuals.explain import explain_lines, format_rate, plain_words
 from greenroom.residuals.formulas import formula_by_id
 from greenroom.store import analytics
 
@@ -72,50 +70,10 @@ def brief_words(ln: dict[str, Any]) -> str:
             f"(greenroom residuals explain {ln['line_id']})")
 
 
-def _first_rows(con: duckdb.DuckDBPyConnection, table: str, key: str, values: set[Any]) -> dict[Any, dict[str, Any]]:
-    """The first row of table for each value of key (as explain_line's lookups take it), in one query."""
-    values = {v for v in values if v is not None}
-    if not values:
-        return {}
-    out: dict[Any, dict[str, Any]] = {}
-    for r in query_rows(con, f"SELECT * FROM {table} WHERE {key} IN (SELECT unnest(?))", [sorted(values)]):
-        out.setdefault(r[key], r)
-    return out
-
-
 def _explanations(con: duckdb.DuckDBPyConnection, line_ids: list[str]) -> dict[str, str]:
-    """Each line's full explanation, as plain_words(explain_line(...)) gives it, in a few queries in all.
-
-    explain_line looks up the line, its title, exhibition and engagement one query each: five per line,
-    which for a busy performer with a few hundred lines to explain was most of the statement's time.
-    """
-    rows = _first_rows(con, "residual_lines", "line_id", set(line_ids))
-    titles = _first_rows(con, "titles", "title_id", {r["title_id"] for r in rows.values()})
-    exhibitions = _first_rows(con, "exhibitions", "exhibition_id", {r["exhibition_id"] for r in rows.values()})
-    engagements = _first_rows(con, "engagements", "engagement_id", {r["engagement_id"] for r in rows.values()})
-    performed: dict[str, tuple[tuple[str, int], ...]] = {}
-    out = {}
-    for line_id in line_ids:
-        try:
-            line = rows.get(line_id)
-            if line is None:
-                explained = plain_words(explain_line(con, line_id))  # says why it cannot
-            else:
-                formula = formula_by_id(line["formula_id"], line["formula_version"])
-                pack = load_pack(line["agreement"])
-                refs = [r for r in str(line["params"] or "").split(";") if r]
-                engagement_id = line["engagement_id"]
-                if engagement_id and engagement_id not in performed:
-                    performed[engagement_id] = tuple(performed_days(con, engagement_id))
-                explained = plain_words(Explanation(
-                    line=line, title=titles.get(line["title_id"]), exhibition=exhibitions.get(line["exhibition_id"]),
-                    engagement=engagements.get(engagement_id), formula_title=formula.title, clause=formula.clause,
-                    plain=formula.plain, values=[cited_value(pack, r) for r in dict.fromkeys(refs)],
-                    performed=performed.get(engagement_id, ()) if engagement_id else ()))
-        except (KeyError, LookupError) as exc:
-            explained = f"(cannot be explained in full: {exc})"
-        out[line_id] = explained
-    return out
+    """Each line's full explanation in plain words (explained in a batch: a busy performer has hundreds)."""
+    return {line_id: f"(cannot be explained in full: {ex})" if isinstance(ex, LookupError) else plain_words(ex)
+            for line_id, ex in explain_lines(con, line_ids).items()}
 
 
 def _paid_rows(con: duckdb.DuckDBPyConnection, performer_id: str) -> list[dict[str, Any]]:

@@ -72,32 +72,57 @@ def cited_value(pack: Pack, ref: str) -> CitedValue:
     return CitedValue(ref, param.description, shown, dated.reference, dated.source, dated.verified, dated.note)
 
 
-def _row(con: duckdb.DuckDBPyConnection, table: str, key: str, value: Any) -> dict[str, Any] | None:
-    cur = con.execute(f"SELECT * FROM {table} WHERE {key} = ? LIMIT 1", [value])
-    row = cur.fetchone()
-    return dict(zip([d[0] for d in cur.description], row, strict=True)) if row else None
+def _first_rows(con: duckdb.DuckDBPyConnection, table: str, key: str, values: set[Any]) -> dict[Any, dict[str, Any]]:
+    """The first row of table for each value of key, in one query."""
+    values = {v for v in values if v is not None}
+    if not values:
+        return {}
+    cur = con.execute(f"SELECT * FROM {table} WHERE {key} IN (SELECT unnest(?))", [sorted(values)])
+    names = [d[0] for d in cur.description]
+    out: dict[Any, dict[str, Any]] = {}
+    for row in cur.fetchall():
+        record = dict(zip(names, row, strict=True))
+        out.setdefault(record[key], record)
+    return out
+
+
+def explain_lines(con: duckdb.DuckDBPyConnection, line_ids: list[str]) -> dict[str, Explanation | LookupError]:
+    """Explain many lines with a few queries in all; a line that cannot be explained maps to the reason."""
+    lines = _first_rows(con, "residual_lines", "line_id", set(line_ids))
+    titles = _first_rows(con, "titles", "title_id", {r["title_id"] for r in lines.values()})
+    exhibitions = _first_rows(con, "exhibitions", "exhibition_id", {r["exhibition_id"] for r in lines.values()})
+    engagements = _first_rows(con, "engagements", "engagement_id", {r["engagement_id"] for r in lines.values()})
+    performed: dict[str, tuple[tuple[str, int], ...]] = {}
+    out: dict[str, Explanation | LookupError] = {}
+    for line_id in line_ids:
+        line = lines.get(line_id)
+        if line is None:
+            out[line_id] = KeyError(f"no residual line {line_id!r} (run `greenroom residuals compute` first?)")
+            continue
+        try:
+            formula = formula_by_id(line["formula_id"], line["formula_version"])
+            pack = load_pack(line["agreement"])
+            refs = [r for r in str(line["params"] or "").split(";") if r]
+            values = [cited_value(pack, r) for r in dict.fromkeys(refs)]
+        except LookupError as exc:
+            out[line_id] = exc
+            continue
+        engagement_id = line["engagement_id"]
+        if engagement_id and engagement_id not in performed:
+            performed[engagement_id] = tuple(performed_days(con, engagement_id))
+        out[line_id] = Explanation(
+            line=line, title=titles.get(line["title_id"]), exhibition=exhibitions.get(line["exhibition_id"]),
+            engagement=engagements.get(engagement_id), formula_title=formula.title, clause=formula.clause,
+            plain=formula.plain, values=values, performed=performed.get(engagement_id, ()) if engagement_id else ())
+    return out
 
 
 def explain_line(con: duckdb.DuckDBPyConnection, line_id: str) -> Explanation:
     """Gather the line, its inputs, its rule and its cited parameter values."""
-    line = _row(con, "residual_lines", "line_id", line_id)
-    if line is None:
-        raise KeyError(f"no residual line {line_id!r} (run `greenroom residuals compute` first?)")
-    formula = formula_by_id(line["formula_id"], line["formula_version"])
-    pack = load_pack(line["agreement"])
-    refs = [r for r in str(line["params"] or "").split(";") if r]
-    values = [cited_value(pack, r) for r in dict.fromkeys(refs)]
-    return Explanation(
-        line=line,
-        title=_row(con, "titles", "title_id", line["title_id"]),
-        exhibition=_row(con, "exhibitions", "exhibition_id", line["exhibition_id"]),
-        engagement=_row(con, "engagements", "engagement_id", line["engagement_id"]),
-        formula_title=formula.title,
-        clause=formula.clause,
-        plain=formula.plain,
-        values=values,
-        performed=tuple(performed_days(con, line["engagement_id"])) if line["engagement_id"] else (),
-    )
+    explained = explain_lines(con, [line_id])[line_id]
+    if isinstance(explained, LookupError):
+        raise explained
+    return explained
 
 
 def plain_words(ex: Explanation) -> str:
