@@ -165,6 +165,8 @@ class _TimedConnection:
             label = f"formula {self.formula}"
         elif any(f"TEMP TABLE {t}" in head for t in ("basis", "title_basis", "cast_units")):
             label = "basis"
+        elif "TEMP TABLE syndication_runs" in head:
+            label = "syndication runs (classified once for the three rules)"
         elif head.startswith("INSERT INTO compute_exceptions") or "unpriced" in head:
             label = "exceptions"
         elif head.startswith("DELETE"):

@@ -17,7 +17,7 @@ from greenroom.ingest.tables import ensure_tables
 from greenroom.residuals.basis import build_basis
 from greenroom.residuals.formulas import FORMULAS
 from greenroom.residuals.formulas.base import POOL_ROW_COLUMNS, ROW_COLUMNS, Formula, FormulaSql, SqlContext
-from greenroom.residuals.staging import build_staging
+from greenroom.residuals.staging import build_staging, release_staging
 from greenroom.residuals.store import AMOUNTS, CONTEXTS, LINES_DDL, clear_lines, ensure_line_store, next_context_no
 
 __all__ = ["LINES_DDL", "ComputeResult", "compute", "ensure_output_tables", "formula_sql"]
@@ -96,6 +96,7 @@ def compute(
                     progress(formula.id)
                 for part in formula_sql(formula, pack):
                     _store_part(con, formula, part, pack.agreement, run_id)
+            release_staging(con)
         _check_contexts_unique(con)
         # Lines a formula could not price (a value not in force, a figure missing) make their
         # exhibitions exceptions; an exhibition counts as priced when one of its rows has a line.

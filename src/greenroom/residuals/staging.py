@@ -1,5 +1,6 @@
 """Per-run tables the formulas read beside the basis: each title with the citation of its TAM scales,
-and each title's cast counted by §18.2 units for the pool split."""
+each title's cast counted by §18.2 units for the pool split, and the syndication runs classified and
+renumbered once for the three rules that price them."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ from greenroom.residuals.basis import DAY_SCALE, WEEKLY_SCALE
 UNITS_182_VALUES = (1, 2, 3)
 CAST_182 = "cast_units_182"
 TITLE_BASIS = "title_basis"
+# The syndication rows classified once per run (formulas._free_tv_util.syndication_runs_sql).
+SYNDICATION_RUNS = "syndication_runs"
 
 
 def build_staging(con: duckdb.DuckDBPyConnection, pack: Pack) -> None:
-    """Materialise title_basis and cast_units_182 for a pack (after the basis table)."""
+    """Materialise title_basis, cast_units_182 and syndication_runs for a pack (after the basis table)."""
     d = "t.pp_date"
     day, weekly = pack[DAY_SCALE], pack[WEEKLY_SCALE]
     con.execute(f"""
@@ -26,6 +29,16 @@ SELECT t.*, concat_ws(';', {ref_sql(day, d)}, {ref_sql(weekly, d)}) AS tam_param
        COALESCE({unverified_sql(day, d)} OR {unverified_sql(weekly, d)}, FALSE) AS tam_unverified
 FROM titles t WHERE t.agreement = '{pack.agreement}'""")
     _build_cast_182(con)
+    _build_syndication_runs(con, pack)
+
+
+def _build_syndication_runs(con: duckdb.DuckDBPyConnection, pack: Pack) -> None:
+    """Classify and renumber every syndication run once (windows over each title's runs), for the
+    schedule, Sideletter B and partial-market rules alike."""
+    # Imported here: the formulas import this module for its table names.
+    from greenroom.residuals.formulas._free_tv_util import syndication_runs_sql
+
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {SYNDICATION_RUNS} AS {syndication_runs_sql(pack)}")
 
 
 def _build_cast_182(con: duckdb.DuckDBPyConnection) -> None:
@@ -52,3 +65,9 @@ SELECT title_id, performer_id, engagement_id, CAST(units_182 AS BIGINT) AS units
        CAST(SUM(units_182) OVER ({title}) AS BIGINT) AS total_units,
        {counts}
 FROM basis WHERE entitled AND units_182 > 0""")
+
+
+def release_staging(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the staged syndication runs once a pack's formulas are done (a copy of those rows that
+    would otherwise be held through the rest of the run)."""
+    con.execute(f"DROP TABLE IF EXISTS {SYNDICATION_RUNS}")

@@ -17,6 +17,7 @@ from greenroom.residuals.formulas.base import (
     SqlContext,
     add_months,  # noqa: F401 - used by the formulas
 )
+from greenroom.residuals.staging import SYNDICATION_RUNS
 
 # Made-for-pay programs are included: §18(b)(2)e) names them, and a pay-TV program that reaches
 # free TV is paid as a rerun (the pay exhibition being run 1).
@@ -29,13 +30,13 @@ NETWORK_MARKETS = ("network_prime", "network_nonprime")
 NON_DRAMATIC = ("variety", "documentary")
 WINDOW = "PARTITION BY x.title_id ORDER BY x.start_date, x.exhibition_id"
 BEFORE = "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING"
+# The market of the syndication rows residuals.staging classifies once per run (syndication_runs_sql).
+STAGED_MARKETS = ("syndication",)
 
 
 def sql_list(values: tuple[str, ...]) -> str:
     """A SQL IN-list of string literals."""
     return ", ".join(f"'{v}'" for v in values)
-
-
 
 
 def due_sql(ctx: SqlContext, network: bool) -> str:
@@ -112,6 +113,37 @@ def syndication_sql(ctx: SqlContext, f: Formula) -> str:
     drama (Sideletter B); gross_license: a new-era license paid on gross (2020 MOA item 22);
     eff_run: run_number less earlier partial reruns and any free launch run (never below 2).
     """
+    return _classified_sql(ctx, f.scope_sql())
+
+
+def syndication_source(ctx: SqlContext, f: Formula) -> str:
+    """syndication_sql's rows for the formula, read from the run's staged table when it holds them.
+
+    The parameters are cited either way, in the same order, so each row's explanation is the same.
+    """
+    inline = syndication_sql(ctx, f)
+    return f"SELECT * FROM {SYNDICATION_RUNS}" if stage_covers(f, ctx.pack) else inline
+
+
+def stage_covers(f: Formula, pack: Pack) -> bool:
+    """Whether the staged table has the same rows, flags and run numbers as syndication_sql for f.
+
+    The windows run per title over the formula's rows. The formula's scope is the market (a row's)
+    plus conditions on the title (kind, agreement, and dates when they are the title's pp_date), so
+    for a title in scope its rows are all its syndication rows, as staged; formula_rows applies the
+    rest of the scope when it joins the titles.
+    """
+    return tuple(f.markets) == STAGED_MARKETS and f.date_basis == "pp_date" and f.agreement == pack.agreement
+
+
+def syndication_runs_sql(pack: Pack) -> str:
+    """The staged table's query: every syndication row of the pack's titles, classified once for the
+    run (the three per-run syndication rules read it instead of each renumbering every title)."""
+    return _classified_sql(SqlContext(pack), f"x.market IN ({sql_list(STAGED_MARKETS)}) "
+                                             f"AND b.agreement = '{pack.agreement}'")
+
+
+def _classified_sql(ctx: SqlContext, scope: str) -> str:
     half = ctx.p("reruns.half_hour_max_minutes", "b.pp_date")
     cov = ctx.p("reruns.b2_max_coverage_pct", "b.pp_date")
     lo = ctx.p("reruns.one_hour_min_minutes", "b.pp_date")
@@ -128,7 +160,7 @@ def syndication_sql(ctx: SqlContext, f: Formula) -> str:
            AND COALESCE(b.genre NOT IN ({sql_list(NON_DRAMATIC)}), TRUE), FALSE) AS gross_license
 FROM exhibitions x JOIN titles b ON b.title_id = x.title_id
 LEFT JOIN ({launch.titles}) l ON l.title_id = x.title_id
-WHERE {f.scope_sql()}"""
+WHERE {scope}"""
     # Once a run has reached more than half the households, later small runs are full-schedule runs.
     partial = f"""SELECT x.*, x.small_market AND COALESCE(
     MAX(CASE WHEN x.small_market THEN 0 ELSE 1 END) OVER ({WINDOW} {BEFORE}), 0) = 0 AS partial

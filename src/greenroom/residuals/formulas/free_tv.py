@@ -33,7 +33,7 @@ from greenroom.residuals.formulas._free_tv_util import (
     launch_sql,
     sql_list,
     syndication_rows,
-    syndication_sql,
+    syndication_source,
 )
 from greenroom.residuals.formulas.base import (
     Consulted,
@@ -168,12 +168,8 @@ def _nonprime_reference(inputs: RefInputs, pack: Pack, f: Formula) -> list[RefLi
 
 # --- Syndication and other free TV (§18(b)(2)c), Sideletters B and B-2) -------------------------
 
-def _syndication_source(ctx: SqlContext, f: Formula) -> str:
-    return syndication_sql(ctx, f)
-
-
 def _schedule_sql(ctx: SqlContext, f: Formula) -> FormulaSql:
-    source = _syndication_source(ctx, f)
+    source = syndication_source(ctx, f)
     rate = ctx.p("reruns.syndication_rate", "b.pp_date", "x.eff_run")
     ph = ctx.p("ph.residuals_rate", "b.pp_date")
     ctx.cite("b.tam_params", "b.tam_unverified")
@@ -190,7 +186,7 @@ def _schedule_sql(ctx: SqlContext, f: Formula) -> FormulaSql:
 
 
 def _sideletter_b_sql(ctx: SqlContext, f: Formula) -> FormulaSql:
-    source = _syndication_source(ctx, f)
+    source = syndication_source(ctx, f)
     rate = ctx.p("reruns.syndication_rate", "b.pp_date", "x.eff_run")
     den = ctx.p("reruns.sideletter_b_denominator_cents", "b.pp_date")
     lo = ctx.pct(den, ctx.p("reruns.sideletter_b_floor", "b.pp_date"))
@@ -216,7 +212,7 @@ def _sideletter_b_sql(ctx: SqlContext, f: Formula) -> FormulaSql:
 
 
 def _partial_sql(ctx: SqlContext, f: Formula) -> FormulaSql:
-    source = _syndication_source(ctx, f)
+    source = syndication_source(ctx, f)
     rate = ctx.p("reruns.b2_rate", "b.pp_date")
     ph = ctx.p("ph.residuals_rate", "b.pp_date")
     ctx.cite("b.tam_params", "b.tam_unverified")
