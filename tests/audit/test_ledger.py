@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from greenroom.ledger.balance import build_balances, key_entries, ledger_totals
-from greenroom.ledger.entries import LedgerError, correct_entry, entry_id, reverse_entry, sync
+from greenroom.ledger.entries import LedgerError, correct_entry, entry_id, post_by_reference, reverse_entry, sync
 
 D = dt.date(2021, 3, 1)
 
@@ -174,3 +174,44 @@ def test_balance_differences_sum_to_owed_minus_paid(owed, paid, corrections, pay
     assert int(total_diff) == expected
     assert t.owed_cents + t.owed_ph_cents - t.paid_cents - t.paid_ph_cents == expected
     con.close()
+
+
+def test_a_batch_posted_by_reference_has_the_entries_a_copy_would_have() -> None:
+    def ledger(frozen: bool) -> duckdb.DuckDBPyConnection:
+        con = duckdb.connect()
+        con.execute(f"CREATE TABLE src AS {source(OWED)}")
+        if frozen:
+            sync(con, "run:1", "owed", source([]), complete=True, frozen_sql="SELECT * FROM src")
+        else:
+            sync(con, "run:1", "owed", "SELECT * FROM src", complete=True)
+        return con
+
+    copied, referenced = ledger(False), ledger(True)
+    assert referenced.execute("SELECT count(*) FROM ledger_stored").fetchone() == (0,)
+    every = "SELECT * EXCLUDE (posted_at) FROM ledger_entries ORDER BY entry_id"
+    assert copied.execute(every).fetchall() == referenced.execute(every).fetchall() != []
+    # The same later changes give the same entries: reversals of referenced entries name them by id.
+    changed = [("L1", "performer", 1200, None, "T1", "P1"), ("L1", "ph", 175, None, "T1", "P1")]
+    results = []
+    for con in (copied, referenced):
+        sync(con, "run:2", "owed", source(changed), complete=True)
+        eid = entry_id("owed", "run:1", "L1", "ph")
+        correct_entry(con, eid, 170, "statement corrected")
+        results.append(con.execute("SELECT * EXCLUDE (posted_at, batch_id, entry_id) FROM ledger_entries "
+                                   "WHERE batch_id NOT LIKE 'correction:%' ORDER BY ALL").fetchall())
+        assert ledger_totals(con).owed_cents == 1200 and ledger_totals(con).owed_ph_cents == 170
+    assert results[0] == results[1]
+
+
+def test_post_by_reference_posts_once_and_runs_the_callers_bookkeeping_with_it(con) -> None:
+    con.execute(f"CREATE TABLE src AS {source(OWED[:2])}")
+    con.execute("CREATE TABLE marks (batch VARCHAR)")
+    first = post_by_reference(con, "p:1", "paid", "SELECT * FROM src", also=("INSERT INTO marks VALUES (?)", ["p:1"]))
+    assert (first.posted, first.already) == (2, False)
+    assert post_by_reference(con, "p:1", "paid", "SELECT * FROM src").already
+    assert con.execute("SELECT * FROM marks").fetchall() == [("p:1",)]
+    assert ledger_totals(con).paid_cents == 1000 and ledger_totals(con).paid_ph_cents == 175
+    with pytest.raises(duckdb.Error):
+        post_by_reference(con, "p:2", "paid", "SELECT * FROM src", also=("INSERT INTO nowhere VALUES (1)", []))
+    # The failed posting left nothing behind.
+    assert con.execute("SELECT count(*) FROM ledger_batches").fetchone() == (1,)

@@ -100,3 +100,22 @@ def test_every_line_column_belongs_to_the_row_or_to_the_performer() -> None:
 
     assert set(ROW_COLUMNS) | set(PERFORMER_COLUMNS) == set(LINE_DEFAULTS)
     assert not set(ROW_COLUMNS) & set(PERFORMER_COLUMNS)
+
+
+def test_a_retained_run_is_moved_aside_whole_by_the_next_run_and_cannot_change() -> None:
+    from greenroom.residuals.store import FrozenRunError, retain_run
+
+    con = _engine_con()
+    run = con.execute("SELECT max(run_id) FROM residual_lines").fetchone()[0]
+    before = con.execute("SELECT * FROM residual_lines ORDER BY line_id").fetchall()
+    view = retain_run(con, run)
+    with pytest.raises(FrozenRunError, match=f"lines of run {run} were posted"):
+        store_lines(con, f"SELECT 'L-late' AS line_id, {run} AS run_id, 5 AS amount_cents")
+    compute(con, packs=[load_pack()])
+    compute(con, packs=[load_pack()])  # a run nobody retained is replaced, not kept
+    assert con.execute(f"SELECT * FROM {view} ORDER BY line_id").fetchall() == before
+    now = con.execute("SELECT DISTINCT run_id FROM residual_lines").fetchall()
+    assert now == [(run + 2,)]
+    assert con.execute(f"SELECT count(*) FROM {AMOUNTS}").fetchone()[0] == len(before)
+    assert retain_run(con, run) == view  # retaining again changes nothing
+    assert con.execute(f"SELECT count(*) FROM {view}").fetchone()[0] == len(before)

@@ -8,8 +8,18 @@ from greenroom.audit.tables import ensure_audit_tables
 from greenroom.consent.compensation import TABLE as AI_LINES
 from greenroom.consent.compensation import ensure_table as ensure_ai_lines
 from greenroom.consent.compensation import last_run as ai_last_run
-from greenroom.ledger.entries import OWED, PAID, PostResult, sync
+from greenroom.ledger.entries import (
+    OWED,
+    PAID,
+    PostResult,
+    batch_posted,
+    has_entries,
+    has_stored_entries,
+    post_by_reference,
+    sync,
+)
 from greenroom.residuals.engine import ensure_output_tables
+from greenroom.residuals.store import CONTEXTS, retain_run
 
 _ACCOUNTS = "(VALUES ('performer'), ('ph')) a(account)"
 
@@ -34,6 +44,12 @@ SELECT row_id AS source_id, a.account,
        payer, title_id, performer_id, market, period_start, period_end, NULL::DATE AS due_date, paid_date,
        check_number AS reference, file_name || ' row ' || row_number AS memo
 FROM remittance_rows CROSS JOIN {_ACCOUNTS}"""
+
+
+PAID_THROUGH_DDL = """
+CREATE TABLE IF NOT EXISTS ledger_paid_through (batch_id VARCHAR PRIMARY KEY, loaded_through TIMESTAMP NOT NULL)"""
+# Each paid batch posted by reference covers the remittance rows loaded after the previous batch's stamp up to
+# its own; rows are only ever added, each stamped when loaded, so a batch's rows never change.
 
 
 def engine_run_id(con: duckdb.DuckDBPyConnection) -> int | None:
@@ -73,8 +89,24 @@ def post_owed(con: duckdb.DuckDBPyConnection) -> PostResult | None:
     if ai_run is not None:
         batch += f"+ai-run:{ai_run}"
         note += f" and AI-compensation run {ai_run}"
+    if batch_posted(con, batch):
+        return PostResult(batch, 0, 0, already=True)
+    if run is not None and _one_run(con) and not has_entries(con, OWED):
+        # The first posting, the big one: the run's lines are kept unchanged and read in place. The AI lines
+        # (few, and replaced by each AI run) are copied. Engine line ids are unique by construction (a row's
+        # key plus the engagement) and the store refuses repeated ids of lines stored by others.
+        ensure_ai_lines(con)
+        return sync(con, batch, OWED, _OWED_SELECT.format(lines=AI_LINES), complete=True, note=note,
+                    source_ids=f"SELECT line_id AS source_id FROM {AI_LINES}",
+                    frozen_sql=_OWED_SELECT.format(lines=retain_run(con, run)))
     return sync(con, batch, OWED, _OWED_SELECT.format(lines=lines), complete=True, note=note,
                 source_ids=f"SELECT line_id AS source_id FROM {lines}")
+
+
+def _one_run(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when every stored line belongs to one run."""
+    row = con.execute(f"SELECT count(DISTINCT run_id) FROM {CONTEXTS}").fetchone()
+    return bool(row and row[0] == 1)
 
 
 def post_paid(con: duckdb.DuckDBPyConnection) -> PostResult:
@@ -83,8 +115,22 @@ def post_paid(con: duckdb.DuckDBPyConnection) -> PostResult:
     row = con.execute("SELECT count(*) FROM remittance_rows").fetchone()
     rows = int(row[0]) if row else 0
     # Rows are only ever added, so their count names the state being posted.
-    return sync(con, f"remittances:{rows}", PAID, PAID_SOURCE, complete=False, note=f"{rows} remittance rows",
-                keyed=_row_id_is_key(con))
+    batch, note = f"remittances:{rows}", f"{rows} remittance rows"
+    if has_stored_entries(con, PAID) or not _row_id_is_key(con):
+        # A ledger that copied paid entries before batches by reference: keep comparing against them.
+        return sync(con, batch, PAID, PAID_SOURCE, complete=False, note=note, keyed=_row_id_is_key(con))
+    if batch_posted(con, batch):
+        return PostResult(batch, 0, 0, already=True)
+    con.execute(PAID_THROUGH_DDL)
+    bounds = con.execute("""SELECT (SELECT max(loaded_through) FROM ledger_paid_through),
+        (SELECT max(loaded_at) FROM remittance_rows)""").fetchone()
+    after, through = bounds if bounds else (None, None)
+    if through is None or (after is not None and through <= after):
+        return PostResult(batch, 0, 0)
+    since = f"loaded_at > TIMESTAMP '{after.isoformat(sep=' ')}' AND " if after is not None else ""
+    return post_by_reference(con, batch, PAID, f"{PAID_SOURCE} WHERE {since}"
+                             f"loaded_at <= TIMESTAMP '{through.isoformat(sep=' ')}'", note=note,
+                             also=("INSERT INTO ledger_paid_through VALUES (?, ?)", [batch, through]))
 
 
 def _row_id_is_key(con: duckdb.DuckDBPyConnection) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from greenroom.ledger.entries import ensure_ledger, live_sql
+from greenroom.ledger.entries import STORED, ensure_ledger, live_sql
 
 BALANCES_TABLE = "ledger_balances"
 KEY = ("payer", "title_id", "performer_id", "market", "period_start", "period_end")
@@ -52,13 +52,13 @@ def build_balances(con: duckdb.DuckDBPyConnection, tolerances: Mapping[str, int]
     tol = tolerances or {}
     # Sums over all entries equal sums over the live ones (a reversal cancels its entry); counts and dates
     # need the live ones, which takes a join only when something was ever reversed.
-    reversed_any = con.execute("SELECT 1 FROM ledger_entries WHERE reverses IS NOT NULL LIMIT 1").fetchone()
+    reversed_any = con.execute(f"SELECT 1 FROM {STORED} WHERE reverses IS NOT NULL LIMIT 1").fetchone()
     live = "e.reverses IS NULL AND r.rid IS NULL" if reversed_any else "true"
     reversed_join = "LEFT JOIN reversed r ON r.rid = e.entry_id" if reversed_any else ""
     con.execute(f"""
 CREATE OR REPLACE TABLE {BALANCES_TABLE} AS
 WITH _tolerances AS (SELECT unnest(?::VARCHAR[]) AS payer, unnest(?::BIGINT[]) AS tolerance_cents),
-reversed AS (SELECT DISTINCT reverses AS rid FROM ledger_entries WHERE reverses IS NOT NULL),
+reversed AS (SELECT DISTINCT reverses AS rid FROM {STORED} WHERE reverses IS NOT NULL),
 {_TITLE_PAYER},
 e AS (
   SELECT CASE WHEN e.kind = 'owed' THEN tp.payer ELSE e.payer END AS payer,

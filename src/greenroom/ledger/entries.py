@@ -7,6 +7,11 @@ next to residual_lines, without moving rows between stores.
 Each entry is one side of what Beancount would write as a two-posting transaction (owed: the
 payer owes the performer; paid: the payer paid the performer); the contra posting is implied by
 the kind, so it is not stored twice.
+
+A batch whose source never changes (an engine run's retained lines, remittance rows, which are only
+ever added) is posted by reference: the batch keeps the SELECT that yields its entries, and
+ledger_entries is a view over the stored entries and those batches. Copying ten million lines into
+the ledger was most of an audit's time; reading them in place gives the same entries, ids included.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import duckdb
@@ -26,8 +32,9 @@ PERFORMER = "performer"
 PH = "ph"
 ACCOUNTS = (PERFORMER, PH)
 
-ENTRIES_DDL = """
-CREATE TABLE IF NOT EXISTS ledger_entries (
+STORED = "ledger_stored"
+ENTRIES_DDL = f"""
+CREATE TABLE IF NOT EXISTS {STORED} (
   entry_id VARCHAR NOT NULL, batch_id VARCHAR NOT NULL, posted_at TIMESTAMP NOT NULL,
   kind VARCHAR NOT NULL, account VARCHAR NOT NULL, cents BIGINT NOT NULL, reverses VARCHAR,
   source_id VARCHAR NOT NULL, payer VARCHAR, title_id VARCHAR, performer_id VARCHAR, market VARCHAR,
@@ -42,8 +49,14 @@ CREATE TABLE IF NOT EXISTS ledger_entries (
 BATCHES_DDL = """
 CREATE TABLE IF NOT EXISTS ledger_batches (
   batch_id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, posted_at TIMESTAMP NOT NULL,
-  posted BIGINT NOT NULL, reversed BIGINT NOT NULL, note VARCHAR
+  posted BIGINT NOT NULL, reversed BIGINT NOT NULL, note VARCHAR, source_sql VARCHAR
 )"""
+# source_sql: the SELECT (SOURCE_COLUMNS) a batch posted by reference reads its entries from; NULL when its
+# entries are stored.
+
+ENTRY_COLUMNS = ("entry_id", "batch_id", "posted_at", "kind", "account", "cents", "reverses", "source_id", "payer",
+                 "title_id", "performer_id", "market", "period_start", "period_end", "due_date", "paid_date",
+                 "reference", "memo")
 
 SOURCE_COLUMNS = ("source_id", "account", "cents", "payer", "title_id", "performer_id", "market",
                   "period_start", "period_end", "due_date", "paid_date", "reference", "memo")
@@ -70,6 +83,10 @@ def _entry_id_sql(kind: str) -> str:
     return f"'{_PREFIX[kind]}' || length(?) || ':' || ? || '|' || account || '|' || source_id"
 
 
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 class LedgerError(ValueError):
     """A posting or correction that the ledger refuses; the message says why."""
 
@@ -90,9 +107,40 @@ class PostResult:
 
 
 def ensure_ledger(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the entries and batches tables if missing."""
+    """Create the ledger's tables and the ledger_entries view if missing, moving a table-era ledger across."""
+    if _is_view(con, "ledger_entries"):
+        return
+    if _is_table(con, "ledger_entries"):
+        # A ledger from before batches by reference: its entries become the stored ones, unchanged.
+        con.execute(f"ALTER TABLE ledger_entries RENAME TO {STORED}")
     con.execute(ENTRIES_DDL)
     con.execute(BATCHES_DDL)
+    con.execute("ALTER TABLE ledger_batches ADD COLUMN IF NOT EXISTS source_sql VARCHAR")
+    _build_view(con)
+
+
+def _is_view(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND schema_name = current_schema()",
+                       [name]).fetchall() != [(0,)]
+
+
+def _is_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary "
+                       "AND schema_name = current_schema()", [name]).fetchall() != [(0,)]
+
+
+def _build_view(con: duckdb.DuckDBPyConnection) -> None:
+    """ledger_entries: the stored entries and those of every batch posted by reference."""
+    parts = [f"SELECT {', '.join(ENTRY_COLUMNS)} FROM {STORED}"]
+    batches = con.execute("SELECT batch_id, kind, posted_at, source_sql FROM ledger_batches "
+                          "WHERE source_sql IS NOT NULL ORDER BY posted_at, batch_id").fetchall()
+    for batch_id, kind, posted_at, source_sql in batches:
+        entry = _entry_id_sql(kind).replace("length(?)", str(len(batch_id)), 1).replace("?", _literal(batch_id), 1)
+        rest = ", ".join(c for c in SOURCE_COLUMNS if c not in ("source_id", "account", "cents"))
+        parts.append(f"""SELECT {entry} AS entry_id, {_literal(batch_id)} AS batch_id,
+            TIMESTAMP {_literal(posted_at.isoformat(sep=' '))} AS posted_at, {_literal(kind)} AS kind, account, cents,
+            NULL::VARCHAR AS reverses, source_id, {rest} FROM ({source_sql}) WHERE cents <> 0""")
+    con.execute("CREATE OR REPLACE VIEW ledger_entries AS\n" + "\nUNION ALL\n".join(parts))
 
 
 def live_sql(kind: str | None = None) -> str:
@@ -100,7 +148,7 @@ def live_sql(kind: str | None = None) -> str:
     where = f" AND e.kind = '{kind}'" if kind else ""
     # An anti join on the (few) reversed ids: DuckDB ran the NOT EXISTS form as a mark join over every
     # entry id, ten times slower.
-    return ("SELECT e.* FROM ledger_entries e ANTI JOIN (SELECT reverses AS rid FROM ledger_entries "
+    return ("SELECT e.* FROM ledger_entries e ANTI JOIN (SELECT reverses AS rid FROM ledger_stored "
             f"WHERE reverses IS NOT NULL) r ON r.rid = e.entry_id WHERE e.reverses IS NULL{where}")
 
 
@@ -115,7 +163,8 @@ def _batch_exists(con: duckdb.DuckDBPyConnection, batch_id: str) -> bool:
 
 
 def sync(con: duckdb.DuckDBPyConnection, batch_id: str, kind: str, source_sql: str, *, complete: bool,
-         note: str = "", source_ids: str | None = None, keyed: bool = False) -> PostResult:
+         note: str = "", source_ids: str | None = None, keyed: bool = False,
+         frozen_sql: str | None = None) -> PostResult:
     """Make the live entries of a kind agree with a source, only by adding entries.
 
     source_sql yields SOURCE_COLUMNS. A source row with no live entry is posted; one whose live entry
@@ -125,6 +174,9 @@ def sync(con: duckdb.DuckDBPyConnection, batch_id: str, kind: str, source_sql: s
     source_id per source row before its split into accounts: its ids being unique is then checked instead
     of the source's (source, account) pairs, which it implies, on half the rows. keyed says the source's
     ids are a PRIMARY KEY of its table, each split once per account: unique already, nothing to check.
+    frozen_sql is more of the source (SOURCE_COLUMNS) whose rows never change and whose ids are unique and
+    apart from the rest's (the caller guarantees both): while nothing of this kind is posted, it is posted by
+    reference instead of copied; otherwise it is compared like the rest.
     """
     if kind not in KINDS:
         raise LedgerError(f"unknown entry kind {kind!r}")
@@ -132,7 +184,7 @@ def sync(con: duckdb.DuckDBPyConnection, batch_id: str, kind: str, source_sql: s
     if _batch_exists(con, batch_id):
         return PostResult(batch_id, 0, 0, already=True)
     cols = ", ".join(SOURCE_COLUMNS)
-    insert = f"""INSERT INTO ledger_entries (entry_id, batch_id, posted_at, kind, reverses, {cols})
+    insert = f"""INSERT INTO {STORED} (entry_id, batch_id, posted_at, kind, reverses, {cols})
         SELECT {_entry_id_sql(kind)}, ?, ?, '{kind}', NULL, {cols} FROM ({{new}})"""
     con.execute("BEGIN TRANSACTION")
     try:
@@ -143,12 +195,17 @@ def sync(con: duckdb.DuckDBPyConnection, batch_id: str, kind: str, source_sql: s
             _check_unique_ids(con, source_ids)
         elif not keyed:
             _check_unique(con, want)
-        if not _has_kind(con, kind):
+        if not has_entries(con, kind):
             # Nothing of this kind posted yet (an audit's first posting, the big one): nothing to compare or
             # reverse, so the source goes straight in.
             reversed_ = 0
             posted = _scalar(con, insert.format(new=want), params)
+            if frozen_sql is not None:
+                posted += _count_entries(con, frozen_sql)
         else:
+            if frozen_sql is not None:
+                want = f"{want} UNION ALL SELECT {cols} FROM ({frozen_sql}) WHERE cents <> 0"
+                frozen_sql = None
             # One hashed join of the source with the live entries, keeping only the pairs that differ: a
             # repeated posting stores nothing but its (few) changes, not copies of the source and the ledger.
             same = " AND ".join(f"l.{c} IS NOT DISTINCT FROM w.{c}" for c in _COMPARED)
@@ -163,8 +220,7 @@ def sync(con: duckdb.DuckDBPyConnection, batch_id: str, kind: str, source_sql: s
                    "WHERE w_source_id IS NOT NULL")
             posted = _scalar(con, insert.format(new=new), params)
         if posted or reversed_ or complete:
-            con.execute("INSERT INTO ledger_batches VALUES (?, ?, ?, ?, ?, ?)",
-                        [batch_id, kind, now, posted, reversed_, note])
+            _record_batch(con, batch_id, kind, now, posted, reversed_, note, frozen_sql)
         con.execute("COMMIT")
     except BaseException:
         # A failed COMMIT leaves no transaction to roll back; keep the error that says what went wrong.
@@ -180,8 +236,59 @@ def sync(con: duckdb.DuckDBPyConnection, batch_id: str, kind: str, source_sql: s
     return PostResult(batch_id, posted, reversed_)
 
 
-def _has_kind(con: duckdb.DuckDBPyConnection, kind: str) -> bool:
-    return con.execute("SELECT 1 FROM ledger_entries WHERE kind = ? LIMIT 1", [kind]).fetchone() is not None
+def post_by_reference(con: duckdb.DuckDBPyConnection, batch_id: str, kind: str, frozen_sql: str, *,
+                      note: str = "", also: tuple[str, Sequence[object]] | None = None) -> PostResult:
+    """Post the entries of a source by reference: new entries only, none compared or reversed.
+
+    frozen_sql yields SOURCE_COLUMNS from rows that never change, none of them posted before, with unique
+    ids: the caller guarantees all three (remittance rows loaded since the last posting, for instance).
+    also is a statement and its parameters run in the same transaction (the caller's own bookkeeping).
+    """
+    if kind not in KINDS:
+        raise LedgerError(f"unknown entry kind {kind!r}")
+    ensure_ledger(con)
+    if _batch_exists(con, batch_id):
+        return PostResult(batch_id, 0, 0, already=True)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        posted = _count_entries(con, frozen_sql)
+        if posted:
+            _record_batch(con, batch_id, kind, dt.datetime.now(), posted, 0, note, frozen_sql)
+        if also is not None:
+            con.execute(also[0], list(also[1]))
+        con.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(duckdb.TransactionException):
+            con.execute("ROLLBACK")
+        raise
+    return PostResult(batch_id, posted, 0)
+
+
+def has_entries(con: duckdb.DuckDBPyConnection, kind: str) -> bool:
+    """True when any entry of the kind was ever posted."""
+    ensure_ledger(con)
+    return (has_stored_entries(con, kind)
+            or con.execute("SELECT 1 FROM ledger_batches WHERE kind = ? AND source_sql IS NOT NULL LIMIT 1",
+                           [kind]).fetchone() is not None)
+
+
+def has_stored_entries(con: duckdb.DuckDBPyConnection, kind: str) -> bool:
+    """True when entries of the kind were copied into the ledger (not posted by reference)."""
+    ensure_ledger(con)
+    return con.execute(f"SELECT 1 FROM {STORED} WHERE kind = ? LIMIT 1", [kind]).fetchone() is not None
+
+
+def _count_entries(con: duckdb.DuckDBPyConnection, source_sql: str) -> int:
+    return _scalar(con, f"SELECT count(*) FROM ({source_sql}) WHERE cents <> 0")
+
+
+def _record_batch(con: duckdb.DuckDBPyConnection, batch_id: str, kind: str, now: dt.datetime, posted: int,
+                  reversed_: int, note: str, source_sql: str | None) -> None:
+    """Record a batch; one posted by reference (source_sql) joins the ledger_entries view at once."""
+    con.execute("INSERT INTO ledger_batches (batch_id, kind, posted_at, posted, reversed, note, source_sql) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)", [batch_id, kind, now, posted, reversed_, note, source_sql])
+    if source_sql is not None:
+        _build_view(con)
 
 
 def _check_unique(con: duckdb.DuckDBPyConnection, rows: str) -> None:
@@ -204,7 +311,7 @@ def _insert_reversals(con: duckdb.DuckDBPyConnection, table: str, batch_id: str,
                       memo: str) -> int:
     """Post a reversal (same key, negated amount) for each entry in table (a table name or a subquery)."""
     rest = "source_id, payer, title_id, performer_id, market, period_start, period_end, due_date, paid_date, reference"
-    return _scalar(con, f"""INSERT INTO ledger_entries (entry_id, batch_id, posted_at, kind, account, cents, reverses,
+    return _scalar(con, f"""INSERT INTO {STORED} (entry_id, batch_id, posted_at, kind, account, cents, reverses,
         {rest}, memo)
         SELECT 'X' || entry_id, ?, ?, kind, account, -cents, entry_id,
                {rest}, ? FROM {table}""", [batch_id, now, memo])
@@ -222,7 +329,8 @@ def _entry(con: duckdb.DuckDBPyConnection, entry_id: str) -> None:
         raise LedgerError(f"no ledger entry {entry_id!r}")
     if row[0] is not None:
         raise LedgerError(f"{entry_id} is itself a reversal; correct the entry it reverses instead")
-    if con.execute("SELECT count(*) FROM ledger_entries WHERE reverses = ?", [entry_id]).fetchone() != (0,):
+    # Reversals are always stored entries.
+    if con.execute(f"SELECT count(*) FROM {STORED} WHERE reverses = ?", [entry_id]).fetchone() != (0,):
         raise LedgerError(f"{entry_id} was already reversed")
 
 
@@ -238,12 +346,11 @@ def _correct(con: duckdb.DuckDBPyConnection, entry_id: str, memo: str, cents: in
         con.execute("CREATE OR REPLACE TEMP TABLE _one AS SELECT * FROM ledger_entries WHERE entry_id = ?", [entry_id])
         _insert_reversals(con, "_one", batch, now, memo)
         if new_id is not None:
-            con.execute("""INSERT INTO ledger_entries SELECT ? AS entry_id, ? AS batch_id, ? AS posted_at, kind,
+            con.execute(f"""INSERT INTO {STORED} SELECT ? AS entry_id, ? AS batch_id, ? AS posted_at, kind,
                 account, ? AS cents, NULL AS reverses, source_id, payer, title_id, performer_id, market, period_start,
                 period_end, due_date, paid_date, reference, ? AS memo FROM _one""",
                         [new_id, batch, now, int(cents or 0), memo])
-        con.execute("INSERT INTO ledger_batches VALUES (?, 'correction', ?, ?, 1, ?)",
-                    [batch, now, 0 if new_id is None else 1, memo])
+        _record_batch(con, batch, "correction", now, 0 if new_id is None else 1, 1, memo, None)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -4,6 +4,9 @@ and residual_lines a view joining the two back into one row per line.
 A basic-cable pool shared by forty performers has one explanation, one due date and one exhibition;
 storing them once rather than forty times is most of what makes the engine fast. Readers see the
 same residual_lines columns as ever.
+
+A run posted to the ledger is retained: the ledger reads its lines in place instead of copying them
+(retain_run), so the next run moves them aside, whole and unchanged, rather than deleting them.
 """
 
 from __future__ import annotations
@@ -65,8 +68,19 @@ _AMOUNT_COLUMNS = ("performer_id", "engagement_id", "basis_cents", "rate_ppm", "
                    "total_units", "amount_cents", "ph_cents", "note", "line_id")
 
 
+RETAINED = "line_runs_retained"
+RETAINED_DDL = f"CREATE TABLE IF NOT EXISTS {RETAINED} (run_id BIGINT PRIMARY KEY, archive INTEGER)"
+"""Runs whose lines are kept unchanged for good, and the archive number of the tables they are in (NULL while
+they are still the current tables')."""
+
+
+class FrozenRunError(ValueError):
+    """Lines added to a run whose lines are retained, which must never change."""
+
+
 def ensure_line_store(con: duckdb.DuckDBPyConnection) -> None:
     """Create the line tables and the residual_lines view, moving lines of a table-era store across."""
+    con.execute(RETAINED_DDL)
     old = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'residual_lines' "
                       "AND NOT temporary AND schema_name = current_schema()").fetchone()
     con.execute(CONTEXTS_DDL)
@@ -88,13 +102,14 @@ def store_lines(con: duckdb.DuckDBPyConnection, select_sql: str, params: Sequenc
     """Append whole lines (every residual_lines column, by name) given by a query; returns how many.
 
     For lines made outside the engine (tests, imports): each keeps its line_id and gets a context of
-    its own.
+    its own. Refuses lines of a retained run, and line ids given twice or already stored.
     """
     con.execute("DROP TABLE IF EXISTS _store_lines")
     # A temp table of the whole line shape takes the rows by name, so a query may leave columns out.
     con.execute(LINES_DDL.replace("CREATE TABLE IF NOT EXISTS residual_lines", "CREATE TEMP TABLE _store_lines", 1))
     try:
         con.execute(f"INSERT INTO _store_lines BY NAME {select_sql}", list(params))
+        _check_storable(con)
         con.execute("ALTER TABLE _store_lines ADD COLUMN context_no BIGINT")
         con.execute(f"UPDATE _store_lines SET context_no = rowid + {next_context_no(con)}")
         con.execute(f"INSERT INTO {CONTEXTS} (context_no, line_key, {', '.join(_CONTEXT_COLUMNS)}) "
@@ -112,7 +127,67 @@ def next_context_no(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
+def _check_storable(con: duckdb.DuckDBPyConnection) -> None:
+    """Refuse the lines in _store_lines that would change a retained run or repeat a line id."""
+    frozen = con.execute(f"""SELECT DISTINCT s.run_id FROM _store_lines s JOIN {RETAINED} r USING (run_id)
+        WHERE r.archive IS NULL ORDER BY 1 LIMIT 1""").fetchone()
+    if frozen:
+        raise FrozenRunError(f"the lines of run {frozen[0]} were posted to the ledger and cannot change; "
+                             "store them as a new run")
+    # The ledger posts lines by id: two lines with one id would be one entry.
+    twice = con.execute(f"""SELECT line_id FROM (SELECT line_id FROM _store_lines WHERE line_id IS NOT NULL
+        GROUP BY line_id HAVING count(*) > 1 UNION ALL SELECT s.line_id FROM _store_lines s
+        JOIN {AMOUNTS} a ON a.line_id = s.line_id) LIMIT 1""").fetchone()
+    if twice:
+        raise ValueError(f"line id {twice[0]!r} is given twice or already stored; line ids must be unique")
+
+
+def retain_run(con: duckdb.DuckDBPyConnection, run_id: int) -> str:
+    """Keep a run's lines unchanged for good; returns the view that reads them wherever they are kept."""
+    ensure_line_store(con)
+    con.execute(f"INSERT INTO {RETAINED} VALUES (?, NULL) ON CONFLICT DO NOTHING", [int(run_id)])
+    row = con.execute(f"SELECT archive FROM {RETAINED} WHERE run_id = ?", [int(run_id)]).fetchone()
+    _run_view(con, int(run_id), row[0] if row else None)
+    return run_view(int(run_id))
+
+
+def run_view(run_id: int) -> str:
+    """The name of the view over a retained run's lines (residual_lines' columns)."""
+    return f"residual_lines_run_{int(run_id)}"
+
+
+def _run_view(con: duckdb.DuckDBPyConnection, run_id: int, archive: int | None) -> None:
+    amounts, contexts = (AMOUNTS, CONTEXTS) if archive is None else _archived(archive)
+    view = VIEW_SQL.replace("VIEW residual_lines AS", f"VIEW {run_view(run_id)} AS", 1)
+    view = view.replace(f"FROM {AMOUNTS} a JOIN {CONTEXTS} c", f"FROM {amounts} a JOIN {contexts} c", 1)
+    con.execute(f"{view} WHERE c.run_id = {int(run_id)}")
+
+
+def _archived(archive: int) -> tuple[str, str]:
+    return f"{AMOUNTS}_{archive}", f"{CONTEXTS}_{archive}"
+
+
 def clear_lines(con: duckdb.DuckDBPyConnection) -> None:
-    """Delete every stored line (the engine replaces a run's lines whole)."""
-    con.execute(f"DELETE FROM {AMOUNTS}")
-    con.execute(f"DELETE FROM {CONTEXTS}")
+    """Empty the line store for a new run; lines of retained runs are moved aside whole, never deleted."""
+    con.execute(RETAINED_DDL)
+    held = [int(r[0]) for r in con.execute(f"SELECT run_id FROM {RETAINED} WHERE archive IS NULL").fetchall()]
+    if held:
+        # Renaming moves millions of lines at no cost; the retained runs' views follow them.
+        row = con.execute(f"SELECT COALESCE(max(archive), 0) + 1 FROM {RETAINED}").fetchone()
+        archive = int(row[0]) if row else 1
+        amounts, contexts = _archived(archive)
+        con.execute(f"ALTER TABLE {AMOUNTS} RENAME TO {amounts}")
+        con.execute(f"ALTER TABLE {CONTEXTS} RENAME TO {contexts}")
+        con.execute(f"UPDATE {RETAINED} SET archive = ? WHERE archive IS NULL", [archive])
+        kept = ", ".join(map(str, held))
+        con.execute(f"DELETE FROM {amounts} WHERE context_no IN (SELECT context_no FROM {contexts} "
+                    f"WHERE run_id NOT IN ({kept}))")
+        con.execute(f"DELETE FROM {contexts} WHERE run_id NOT IN ({kept})")
+        for run_id in held:
+            _run_view(con, run_id, archive)
+    else:
+        # Dropping is far cheaper than deleting every row of a large run.
+        con.execute(f"DROP TABLE {AMOUNTS}")
+        con.execute(f"DROP TABLE {CONTEXTS}")
+    con.execute(CONTEXTS_DDL)
+    con.execute(AMOUNTS_DDL)
