@@ -7,6 +7,7 @@ exception with its reason.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -17,7 +18,7 @@ from greenroom.ingest.tables import ensure_tables
 from greenroom.residuals.basis import build_basis
 from greenroom.residuals.formulas import FORMULAS
 from greenroom.residuals.formulas.base import POOL_ROW_COLUMNS, ROW_COLUMNS, Formula, FormulaSql, SqlContext
-from greenroom.residuals.staging import build_staging, release_staging
+from greenroom.residuals.staging import ON_DEMAND, build_on_demand, build_staging, release_on_demand
 from greenroom.residuals.store import AMOUNTS, CONTEXTS, LINES_DDL, clear_lines, ensure_line_store, next_context_no
 
 __all__ = ["LINES_DDL", "ComputeResult", "compute", "ensure_output_tables", "formula_sql"]
@@ -89,14 +90,18 @@ def compute(
         for pack in packs:
             build_basis(con, pack)
             build_staging(con, pack)
-            for formula in formulas:
-                if formula.agreement != pack.agreement or not _prices_any(formula, present):
-                    continue
+            todo = [(f, formula_sql(f, pack)) for f in formulas
+                    if f.agreement == pack.agreement and _prices_any(f, present)]
+            readers = _readers(todo)
+            for i, (formula, parts) in enumerate(todo):
+                for table in (t for t, (first, _) in readers.items() if first == i):
+                    build_on_demand(con, pack, table)
                 if progress:
                     progress(formula.id)
-                for part in formula_sql(formula, pack):
+                for part in parts:
                     _store_part(con, formula, part, pack.agreement, run_id)
-            release_staging(con)
+                for table in (t for t, (_, last) in readers.items() if last == i):
+                    release_on_demand(con, table)
         _check_contexts_unique(con)
         # Lines a formula could not price (a value not in force, a figure missing) make their
         # exhibitions exceptions; an exhibition counts as priced when one of its rows has a line.
@@ -116,6 +121,18 @@ def compute(
     for table in ("unpriced", "priced", "formula_rows"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
     return result
+
+
+def _readers(todo: Sequence[tuple[Formula, tuple[FormulaSql, ...]]]) -> dict[str, tuple[int, int]]:
+    """For each table staged on demand that a formula reads: the index of the first and last such formula."""
+    out: dict[str, tuple[int, int]] = {}
+    for table in ON_DEMAND:
+        name = re.compile(rf"\b{re.escape(table)}\b")
+        reading = [i for i, (_, parts) in enumerate(todo)
+                   if any(name.search(p.rows) or name.search(p.lines) for p in parts)]
+        if reading:
+            out[table] = (reading[0], reading[-1])
+    return out
 
 
 def _markets_present(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str, str]]:

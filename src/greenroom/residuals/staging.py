@@ -17,10 +17,13 @@ CAST_182 = "cast_units_182"
 TITLE_BASIS = "title_basis"
 # The syndication rows classified once per run (formulas._free_tv_util.syndication_runs_sql).
 SYNDICATION_RUNS = "syndication_runs"
+# Tables built only when a formula in the run reads them, and dropped after the last one does, so a
+# run without syndication never builds syndication_runs and the basic-cable step never holds it.
+ON_DEMAND = (SYNDICATION_RUNS,)
 
 
 def build_staging(con: duckdb.DuckDBPyConnection, pack: Pack) -> None:
-    """Materialise title_basis, cast_units_182 and syndication_runs for a pack (after the basis table)."""
+    """Materialise title_basis and cast_units_182 for a pack (after the basis table)."""
     d = "t.pp_date"
     day, weekly = pack[DAY_SCALE], pack[WEEKLY_SCALE]
     con.execute(f"""
@@ -29,16 +32,23 @@ SELECT t.*, concat_ws(';', {ref_sql(day, d)}, {ref_sql(weekly, d)}) AS tam_param
        COALESCE({unverified_sql(day, d)} OR {unverified_sql(weekly, d)}, FALSE) AS tam_unverified
 FROM titles t WHERE t.agreement = '{pack.agreement}'""")
     _build_cast_182(con)
-    _build_syndication_runs(con, pack)
 
 
-def _build_syndication_runs(con: duckdb.DuckDBPyConnection, pack: Pack) -> None:
-    """Classify and renumber every syndication run once (windows over each title's runs), for the
-    schedule, Sideletter B and partial-market rules alike."""
+def build_on_demand(con: duckdb.DuckDBPyConnection, pack: Pack, table: str) -> None:
+    """Materialise one of ON_DEMAND for a pack (the engine does it before the first formula reading it)."""
+    if table != SYNDICATION_RUNS:
+        raise ValueError(f"{table} is not a table staged on demand")
     # Imported here: the formulas import this module for its table names.
     from greenroom.residuals.formulas._free_tv_util import syndication_runs_sql
 
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {SYNDICATION_RUNS} AS {syndication_runs_sql(pack)}")
+    # Every syndication run classified and renumbered once (windows over each title's runs), for
+    # the schedule, Sideletter B and partial-market rules alike.
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {syndication_runs_sql(pack)}")
+
+
+def release_on_demand(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Drop a table of ON_DEMAND once the last formula reading it is done (it holds a copy of its rows)."""
+    con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def _build_cast_182(con: duckdb.DuckDBPyConnection) -> None:
@@ -65,9 +75,3 @@ SELECT title_id, performer_id, engagement_id, CAST(units_182 AS BIGINT) AS units
        CAST(SUM(units_182) OVER ({title}) AS BIGINT) AS total_units,
        {counts}
 FROM basis WHERE entitled AND units_182 > 0""")
-
-
-def release_staging(con: duckdb.DuckDBPyConnection) -> None:
-    """Drop the staged syndication runs once a pack's formulas are done (a copy of those rows that
-    would otherwise be held through the rest of the run)."""
-    con.execute(f"DROP TABLE IF EXISTS {SYNDICATION_RUNS}")
