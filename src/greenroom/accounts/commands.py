@@ -9,19 +9,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from greenroom.accounts.passwords import WeakPassword
 from greenroom.accounts.roles import STAFF_ROLES, parse_role
-from greenroom.accounts.service import (
-    AccountError,
-    create_user,
-    get_user,
-    invite_member,
-    list_users,
-    reset_link,
-    set_active,
-)
 from greenroom.cli_support import console, fail, settings_from
-from greenroom.store.db import session_factory
 
 app = typer.Typer(no_args_is_help=True)
 URL_HELP = "Base URL of the server, for the printed link."
@@ -46,6 +35,11 @@ def create_staff(
         envvar="GREENROOM_NEW_PASSWORD", help="Password (asked for when not given).")] = None,
 ) -> None:
     """Create a staff account."""
+    # imported here: heavy, only this command needs it
+    from greenroom.accounts.passwords import WeakPassword
+    from greenroom.accounts.service import AccountError, create_user
+    from greenroom.store.db import session_factory
+
     try:
         r = parse_role(role)
     except ValueError as exc:
@@ -69,6 +63,9 @@ def invite(
     url: Annotated[str, typer.Option(help=URL_HELP)] = "http://localhost:8000",
 ) -> None:
     """Create a member account and print the one-time link (14 days) to choose a password."""
+    from greenroom.accounts.service import AccountError, invite_member
+    from greenroom.store.db import session_factory
+
     try:
         user, token = invite_member(session_factory(settings_from(ctx)), performer_id, username, name or username,
                                     "command line")
@@ -85,6 +82,9 @@ def reset_password(
     url: Annotated[str, typer.Option(help=URL_HELP)] = "http://localhost:8000",
 ) -> None:
     """Print a one-time link (2 days) for the account to set a new password."""
+    from greenroom.accounts.service import AccountError, reset_link
+    from greenroom.store.db import session_factory
+
     try:
         token = reset_link(session_factory(settings_from(ctx)), username, "command line")
     except AccountError as exc:
@@ -96,6 +96,9 @@ def reset_password(
 def disable(ctx: typer.Context, username: Annotated[str, typer.Argument(help="The account.")],
             enable: Annotated[bool, typer.Option("--enable", help="Enable it again instead.")] = False) -> None:
     """Disable an account (it is signed out everywhere), or enable it again."""
+    from greenroom.accounts.service import get_user, set_active
+    from greenroom.store.db import session_factory
+
     sessions = session_factory(settings_from(ctx))
     user = get_user(sessions, username)
     if user is None:
@@ -108,6 +111,9 @@ def disable(ctx: typer.Context, username: Annotated[str, typer.Argument(help="Th
 def list_command(ctx: typer.Context,
                  role: Annotated[str | None, typer.Option(help="Only this role.")] = None) -> None:
     """Accounts with their role, linked performer and last sign-in."""
+    from greenroom.accounts.service import list_users
+    from greenroom.store.db import session_factory
+
     table = Table("user", "name", "role", "performer", "password set", "active", "last sign-in")
     for u in list_users(session_factory(settings_from(ctx)), role):
         table.add_row(escape(u.username), escape(u.display_name), u.role, u.performer_id or "",

@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 MIN_LENGTH = 10
 MAX_LENGTH = 256
 
-_hasher = PasswordHasher()
-# A real hash to verify against when the account does not exist, so timing does not reveal which names exist.
-_DUMMY = _hasher.hash("greenroom-no-such-account")
+# Both made on first use, not at import: argon2 and the dummy hash cost every command-line start a
+# fifth of a second. The tests swap _hasher for one with cheaper parameters.
+_hasher: PasswordHasher | None = None
+_dummy: str | None = None
+
+
+def _get_hasher() -> PasswordHasher:
+    global _hasher
+    if _hasher is None:
+        from argon2 import PasswordHasher
+
+        _hasher = PasswordHasher()
+    return _hasher
+
+
+def _dummy_hash() -> str:
+    # A real hash to verify against when the account does not exist, so timing does not reveal which names exist.
+    global _dummy
+    if _dummy is None:
+        _dummy = _get_hasher().hash("greenroom-no-such-account")
+    return _dummy
 
 
 class WeakPassword(ValueError):
@@ -29,17 +49,21 @@ def check_policy(password: str, username: str = "") -> None:
 
 def hash_password(password: str) -> str:
     """An argon2id hash of the password."""
-    return _hasher.hash(password)
+    return _get_hasher().hash(password)
 
 
 def verify_password(stored: str | None, password: str) -> bool:
     """True when the password matches the stored hash (always spends the hashing time)."""
+    from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+    # The dummy is made before the check either way, so the first call costs the same for a missing account.
+    dummy = _dummy_hash()
     try:
-        return _hasher.verify(stored or _DUMMY, password) and stored is not None
+        return _get_hasher().verify(stored or dummy, password) and stored is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(stored: str) -> bool:
     """True when the hash was made with weaker parameters than today's."""
-    return _hasher.check_needs_rehash(stored)
+    return _get_hasher().check_needs_rehash(stored)

@@ -6,26 +6,21 @@ and no display needed (the Agg canvas).
 
 from __future__ import annotations
 
+import functools
 import io
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
+from greenroom.audit.findings import TYPES
+from greenroom.audit.models import CLAIMED, OPEN
+from greenroom.audit.reports import NO_PAYER, finding_groups, has_balances, query_rows
+from greenroom.config import Settings
+from greenroom.ledger.balance import BALANCES_TABLE
+from greenroom.store import analytics
 
-matplotlib.use("Agg")  # before anything imports pyplot: no display on servers
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
-
-from greenroom.audit.findings import TYPES  # noqa: E402
-from greenroom.audit.models import CLAIMED, OPEN  # noqa: E402
-from greenroom.audit.reports import NO_PAYER, finding_groups, has_balances, query_rows  # noqa: E402
-from greenroom.config import Settings  # noqa: E402
-from greenroom.ledger.balance import BALANCES_TABLE  # noqa: E402
-from greenroom.store import analytics  # noqa: E402
-
-matplotlib.rcParams["svg.hashsalt"] = "greenroom"  # stable ids: the same data draws the same SVG
-matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text (searchable, small)
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
 
 OWED_COLOR, PAID_COLOR, SHORT_COLOR = "#1f4e79", "#70ad47", "#c00000"
 TYPE_COLORS = dict(zip(TYPES, ("#c00000", "#7f6000", "#ff7f0e", "#8064a2", "#4bacc6", "#9bbb59", "#f79646",
@@ -91,6 +86,30 @@ def chart_data(settings: Settings, payer: str | None = None) -> dict[str, list[d
             "top_titles_by_shortfall": top_titles_by_shortfall(settings, payer)}
 
 
+@functools.cache
+def _setup_matplotlib() -> None:
+    # matplotlib takes about half a second to import: only drawing pays for it, not every module that
+    # imports the chart data (the command line's start-up, the audit run).
+    import matplotlib
+
+    matplotlib.use("Agg")  # before anything imports pyplot: no display on servers
+    matplotlib.rcParams["svg.hashsalt"] = "greenroom"  # stable ids: the same data draws the same SVG
+    matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text (searchable, small)
+
+
+def _figure(width: float, height: float) -> Figure:
+    _setup_matplotlib()
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), dpi=100)
+
+
+def _dollars_formatter() -> FuncFormatter:
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(_dollars)
+
+
 def _dollars(x: float, _pos: int) -> str:
     value = x / 100
     if abs(value) >= 1_000_000:
@@ -112,7 +131,9 @@ def owed_paid_figure(rows: list[dict[str, Any]]) -> Figure:
     Owed and paid are within a fraction of a percent of each other, so their lines lie on top of one
     another; the bars below are what shows where money is short (red) or overpaid (green).
     """
-    fig = Figure(figsize=(8, 3.6), dpi=100)
+    from matplotlib.patches import Patch
+
+    fig = _figure(8, 3.6)
     if not rows:
         ax = fig.add_subplot()
         ax.set_title("Owed vs paid by month of the period paid for (performer + P&H)", fontsize=10)
@@ -124,7 +145,7 @@ def owed_paid_figure(rows: list[dict[str, Any]]) -> Figure:
     x = list(range(len(rows)))
     ax.plot(x, [r["owed_cents"] for r in rows], color=OWED_COLOR, label="owed", linewidth=2.2)
     ax.plot(x, [r["paid_cents"] for r in rows], color=PAID_COLOR, label="paid", linewidth=1.1)
-    ax.yaxis.set_major_formatter(FuncFormatter(_dollars))
+    ax.yaxis.set_major_formatter(_dollars_formatter())
     ax.tick_params(axis="y", labelsize=7)
     ax.legend(fontsize=8, frameon=False, loc="upper left")
     ax.grid(axis="y", alpha=0.3)
@@ -135,7 +156,7 @@ def owed_paid_figure(rows: list[dict[str, Any]]) -> Figure:
                                                                                     label="paid too much")],
                 fontsize=6, frameon=False, loc="upper left", ncol=2)
     diff.set_ylabel("owed - paid", fontsize=7)
-    diff.yaxis.set_major_formatter(FuncFormatter(_dollars))
+    diff.yaxis.set_major_formatter(_dollars_formatter())
     diff.tick_params(axis="y", labelsize=6)
     diff.grid(axis="y", alpha=0.3)
     step = max(1, len(rows) // 12)
@@ -146,7 +167,7 @@ def owed_paid_figure(rows: list[dict[str, Any]]) -> Figure:
 
 def findings_figure(rows: list[dict[str, Any]]) -> Figure:
     """Open and claimed findings by payer, stacked by type."""
-    fig = Figure(figsize=(8, 3.2), dpi=100)
+    fig = _figure(8, 3.2)
     ax = fig.add_subplot()
     ax.set_title("Open and claimed findings by type and payer", fontsize=10)
     if not rows:
@@ -173,7 +194,7 @@ def findings_figure(rows: list[dict[str, Any]]) -> Figure:
 
 def shortfall_figure(rows: list[dict[str, Any]]) -> Figure:
     """Top titles by money short, as horizontal bars."""
-    fig = Figure(figsize=(8, 3.4), dpi=100)
+    fig = _figure(8, 3.4)
     ax = fig.add_subplot()
     ax.set_title("Top titles by shortfall (performer + P&H)", fontsize=10)
     if not rows:
@@ -182,7 +203,7 @@ def shortfall_figure(rows: list[dict[str, Any]]) -> Figure:
         labels = [_short(r["name"] or r["title_id"], 48) for r in rows]
         ax.barh(labels, [r["shortfall_cents"] for r in rows], color=SHORT_COLOR)
         ax.invert_yaxis()
-        ax.xaxis.set_major_formatter(FuncFormatter(_dollars))
+        ax.xaxis.set_major_formatter(_dollars_formatter())
         ax.tick_params(labelsize=7)
     fig.tight_layout()
     return fig

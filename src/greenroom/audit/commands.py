@@ -14,22 +14,17 @@ from rich.markup import escape
 from rich.table import Table
 
 from greenroom.audit.findings import TYPES
-from greenroom.audit.matching import DEFAULT_THRESHOLD, MatchOptions
-from greenroom.audit.models import CLAIMED, DUPLICATE, OPEN, QUEUED, REJECTED, RESOLVED
-from greenroom.audit.payers import MappingRefused, get_payer, parse_map, set_tolerance
-from greenroom.audit.queue import QueueError, assign_title, list_held
-from greenroom.audit.reconcile import run_audit
-from greenroom.audit.remittances import load_remittances
 from greenroom.audit.report_commands import (
     claim_app,
     member_statement_command,
     netflix_bonus_command,
     report_command,
 )
-from greenroom.audit.workflow import WorkflowError, claim, get_finding, history, query_findings, resolve
 from greenroom.cli_support import console, err_console, fail, settings_from
 from greenroom.money import format_cents
-from greenroom.store.db import session_factory
+
+# Mirrors greenroom.audit.matching.DEFAULT_THRESHOLD without importing rapidfuzz (tests/test_cli_startup.py).
+DEFAULT_THRESHOLD = 90.0
 
 app = typer.Typer(no_args_is_help=True)
 app.command("report")(report_command)
@@ -55,9 +50,10 @@ class FindingType(StrEnum):
 class Status(StrEnum):
     """Where a finding is in the workflow."""
 
-    open = OPEN
-    claimed = CLAIMED
-    resolved = RESOLVED
+    # greenroom.audit.models' statuses, spelt out so that the help needs no SQLAlchemy (tests/test_cli_startup.py)
+    open = "open"
+    claimed = "claimed"
+    resolved = "resolved"
     all = "all"
 
 
@@ -75,6 +71,11 @@ def load_remittances_command(
                          ] = DEFAULT_THRESHOLD,
 ) -> None:
     """Load a payer's remittance file: matched rows go in; unmatched, bad and repeated rows are kept aside."""
+    # imported here: heavy, only this command needs it
+    from greenroom.audit.matching import MatchOptions
+    from greenroom.audit.payers import MappingRefused, parse_map
+    from greenroom.audit.remittances import load_remittances
+
     settings = settings_from(ctx)
     try:
         column_map = parse_map(map_ or [])
@@ -100,6 +101,8 @@ def run_command(
     as_of: Annotated[str | None, typer.Option("--as-of", help="Audit date (YYYY-MM-DD); default today.")] = None,
 ) -> None:
     """Post what is owed and what was paid, check every balance, and record the findings."""
+    from greenroom.audit.reconcile import run_audit
+
     settings = settings_from(ctx)
     try:
         day = dt.date.fromisoformat(as_of) if as_of else None
@@ -151,6 +154,9 @@ def findings_command(
     limit: Annotated[int, typer.Option(help="At most this many.")] = 100,
 ) -> None:
     """Findings with their key, the money involved and where they are in the workflow."""
+    from greenroom.audit.workflow import query_findings
+    from greenroom.store.db import session_factory
+
     rows = query_findings(session_factory(settings_from(ctx)), payer, type_.value if type_ else None,
                           None if status == Status.all else status.value, performer, limit)
     if not rows:
@@ -162,7 +168,7 @@ def findings_command(
         table.add_column(name, justify="right" if name in ("id", "owed", "paid", "difference", "interest") else "left")
     for f in rows:
         state = f.status + (f" ({f.resolution})" if f.resolution else "") + (
-            f" by {f.claimed_by}" if f.status == CLAIMED else "")
+            f" by {f.claimed_by}" if f.status == Status.claimed else "")
         table.add_row(str(f.id), f.type, escape(f.payer or "-"), f.title_id, f.performer_id, f.market,
                       f"{f.period_start}..{f.period_end}", format_cents(f.owed_cents), format_cents(f.paid_cents),
                       format_cents(f.difference_cents), format_cents(f.interest_cents), state)
@@ -172,6 +178,9 @@ def findings_command(
 @app.command("show")
 def show_command(ctx: typer.Context, finding_id: Annotated[int, typer.Argument(help="Finding id.")]) -> None:
     """One finding: its summary, its evidence and its history."""
+    from greenroom.audit.workflow import get_finding, history
+    from greenroom.store.db import session_factory
+
     sessions = session_factory(settings_from(ctx))
     f = get_finding(sessions, finding_id)
     if f is None:
@@ -196,6 +205,9 @@ def claim_command(
     note: Annotated[str, typer.Option(help="Why, or what happens next.")] = "",
 ) -> None:
     """Take a finding on."""
+    from greenroom.audit.workflow import WorkflowError, claim
+    from greenroom.store.db import session_factory
+
     try:
         f = claim(session_factory(settings_from(ctx)), finding_id, by, note)
     except WorkflowError as exc:
@@ -212,6 +224,9 @@ def resolve_command(
     note: Annotated[str, typer.Option(help="What was decided.")] = "",
 ) -> None:
     """Close a finding: recovered (the default) or waived."""
+    from greenroom.audit.workflow import WorkflowError, resolve
+    from greenroom.store.db import session_factory
+
     try:
         f = resolve(session_factory(settings_from(ctx)), finding_id, by, waived, note)
     except WorkflowError as exc:
@@ -227,6 +242,10 @@ def queue_command(
     limit: Annotated[int, typer.Option(help="At most this many.")] = 100,
 ) -> None:
     """Remittance rows waiting for review (unmatched title or performer); --all adds rejected and duplicates."""
+    from greenroom.audit.models import DUPLICATE, QUEUED, REJECTED
+    from greenroom.audit.queue import list_held
+    from greenroom.store.db import session_factory
+
     sessions = session_factory(settings_from(ctx))
     rows = list_held(sessions, None if all_ else QUEUED, None if all_ else "open", payer, limit)
     if not rows:
@@ -255,6 +274,8 @@ def assign_command(
     by: Annotated[str, typer.Option("--by", help="Who decided.", show_default=False)],
 ) -> None:
     """Match a queued row to a title by hand; it is posted at the next `greenroom audit run`."""
+    from greenroom.audit.queue import QueueError, assign_title
+
     try:
         row_id = assign_title(settings_from(ctx), held_id, title_id, by)
     except QueueError as exc:
@@ -269,6 +290,9 @@ def payer_command(
     tolerance: Annotated[int | None, typer.Option(help="Set the tolerance in cents.")] = None,
 ) -> None:
     """Show a payer's column mapping and tolerance; --tolerance sets it."""
+    from greenroom.audit.payers import get_payer, set_tolerance
+    from greenroom.store.db import session_factory
+
     sessions = session_factory(settings_from(ctx))
     if tolerance is not None:
         try:

@@ -5,35 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 from typer.core import TyperGroup
 
-from greenroom.audit.claims import (
-    ClaimError,
-    StatementInfo,
-    approve_claim_statement,
-    create_claim_statement,
-    export_claim_statement,
-    get_claim_statement,
-    list_claim_statements,
-    refresh_claim_statement,
-)
-from greenroom.audit.models import CLAIMED, OPEN
-from greenroom.audit.netflix_bonus import NetflixDataError, Options, default_source, estimate, estimate_html
-from greenroom.audit.report_html import audit_report_data, render_audit_report_html
-from greenroom.audit.report_pdf import render_audit_report_pdf
-from greenroom.audit.statements import (
-    StatementError,
-    member_statement_data,
-    render_member_statement_html,
-    render_member_statement_pdf,
-)
 from greenroom.cli_support import console, fail, settings_from
 from greenroom.money import format_cents
+
+if TYPE_CHECKING:
+    from greenroom.audit.claims import StatementInfo
 
 
 def _write(path: Path, data: bytes | str) -> None:
@@ -52,6 +35,10 @@ def report_command(
     pdf: Annotated[Path | None, typer.Option("--pdf", help="Write the report as PDF here.")] = None,
 ) -> None:
     """The audit report with its charts, as HTML and/or PDF (default: audit-report.html in the data directory)."""
+    # imported here: heavy, only this command needs it
+    from greenroom.audit.report_html import audit_report_data, render_audit_report_html
+    from greenroom.audit.report_pdf import render_audit_report_pdf
+
     settings = settings_from(ctx)
     data = audit_report_data(settings, payer)
     if payer is not None and not data["payers"]:
@@ -75,6 +62,13 @@ def member_statement_command(
     pdf: Annotated[Path | None, typer.Option("--pdf", help="Write the statement as PDF here.")] = None,
 ) -> None:
     """Everything owed to and paid to one performer, explained; printed, and as HTML/PDF when asked."""
+    from greenroom.audit.statements import (
+        StatementError,
+        member_statement_data,
+        render_member_statement_html,
+        render_member_statement_pdf,
+    )
+
     try:
         data = member_statement_data(settings_from(ctx), performer)
     except StatementError as exc:
@@ -123,6 +117,9 @@ def new_command(
                                                                       "claimed ones.")] = False,
 ) -> None:
     """Make a draft claim statement of the payer's claimed findings, with their evidence."""
+    from greenroom.audit.claims import ClaimError, create_claim_statement
+    from greenroom.audit.models import CLAIMED, OPEN
+
     statuses = (CLAIMED, OPEN) if include_open else (CLAIMED,)
     try:
         info = create_claim_statement(settings_from(ctx), payer, by, statuses)
@@ -136,6 +133,8 @@ def new_command(
 @claim_app.command("refresh")
 def refresh_command(ctx: typer.Context, statement_id: Annotated[int, typer.Argument(help="Statement id.")]) -> None:
     """Rebuild a statement from the current findings; if anything changed it needs a new approval."""
+    from greenroom.audit.claims import ClaimError, refresh_claim_statement
+
     try:
         info, changed = refresh_claim_statement(settings_from(ctx), statement_id)
     except ClaimError as exc:
@@ -152,6 +151,8 @@ def approve_command(
     note: Annotated[str, typer.Option(help="Why, or what was checked.")] = "",
 ) -> None:
     """Approve a statement's current content (recorded with who, when and the content's hash)."""
+    from greenroom.audit.claims import ClaimError, approve_claim_statement
+
     try:
         info = approve_claim_statement(settings_from(ctx), statement_id, by, note)
     except ClaimError as exc:
@@ -169,6 +170,8 @@ def export_command(
     csv_: Annotated[Path | None, typer.Option("--csv", help="Write CSV here.")] = None,
 ) -> None:
     """Export a statement; drafts are marked DRAFT, and --final refuses one not approved as it stands."""
+    from greenroom.audit.claims import ClaimError, export_claim_statement
+
     settings = settings_from(ctx)
     targets = [(f, p) for f, p in (("pdf", pdf), ("html", html), ("csv", csv_)) if p is not None]
     if not targets:
@@ -185,6 +188,8 @@ def export_command(
 def list_command(ctx: typer.Context, payer: Annotated[str | None, typer.Option(help="Only this payer.")] = None,
                  ) -> None:
     """Claim statements, newest first, with their state."""
+    from greenroom.audit.claims import list_claim_statements
+
     rows = list_claim_statements(settings_from(ctx), payer)
     if not rows:
         console.print("no claim statements yet")
@@ -202,6 +207,8 @@ def list_command(ctx: typer.Context, payer: Annotated[str | None, typer.Option(h
 @claim_app.command("show")
 def show_command(ctx: typer.Context, statement_id: Annotated[int, typer.Argument(help="Statement id.")]) -> None:
     """One statement: its state and its lines."""
+    from greenroom.audit.claims import ClaimError, get_claim_statement
+
     try:
         info = get_claim_statement(settings_from(ctx), statement_id)
     except ClaimError as exc:
@@ -230,6 +237,8 @@ def netflix_bonus_command(
                                                       help="Judge non-English titles too.")] = False,
 ) -> None:
     """Estimate which Netflix titles earn the 2023 streaming success bonus, stating every assumption."""
+    from greenroom.audit.netflix_bonus import NetflixDataError, Options, default_source, estimate, estimate_html
+
     settings = settings_from(ctx)
     folder = source or default_source()
     if folder is None:

@@ -9,8 +9,6 @@ import typer
 from rich.table import Table
 
 from greenroom.cli_support import console, fail
-from greenroom.contracts.params import PackError, load_pack
-from greenroom.residuals.explain import cited_value
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -25,6 +23,10 @@ def show(
     history: Annotated[bool, typer.Option("--history", help="Show every dated value.")] = False,
 ) -> None:
     """Print the value in force on a date, with its citation and status."""
+    # imported here: heavy, only this command needs it
+    from greenroom.contracts.params import PackError, load_pack
+    from greenroom.residuals.explain import cited_value
+
     try:
         pack = load_pack(agreement)
         parameter = pack[param]
@@ -52,6 +54,8 @@ def show(
 @app.command("list")
 def list_params(agreement: AgreementOpt = "sag-aftra-tv-theatrical") -> None:
     """List every parameter of a pack with its latest value's status."""
+    from greenroom.contracts.params import load_pack
+
     pack = load_pack(agreement)
     table = Table("parameter", "unit", "values", "latest from", "status", "description")
     for p in pack:

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from greenroom.cli_support import console, fail, settings_from
-from greenroom.demo.generate import GeneratedFiles, generate
-from greenroom.demo.netflix import LoadResult, find_source, load_netflix, ucan_paid_memberships, write_outputs
 from greenroom.demo.scales import NAMED_SCALES, resolve_scale
+
+if TYPE_CHECKING:
+    from greenroom.demo.generate import GeneratedFiles
+    from greenroom.demo.netflix import LoadResult
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -44,6 +46,9 @@ def demo_data(
         help="Share of exhibition rows made deliberately bad, to show the quarantine (e.g. 0.005).")] = 0.0,
 ) -> None:
     """Generate the seeded demo union: titles, engagements and exhibitions files."""
+    # imported here: heavy, only this command needs it
+    from greenroom.demo.generate import generate
+
     try:
         spec = resolve_scale(scale)
     except ValueError as exc:
@@ -80,6 +85,8 @@ def netflix(
         help="Netflix data folder (default: ../shared/data/netflix from here or the project root).")] = None,
 ) -> None:
     """Load Netflix's public engagement and Top 10 data as usage rows (netflix load)."""
+    from greenroom.demo.netflix import find_source, load_netflix, ucan_paid_memberships, write_outputs
+
     folder = source if source is not None else find_source()
     if folder is None or not folder.is_dir():
         where = str(source) if source is not None else "../shared/data/netflix"

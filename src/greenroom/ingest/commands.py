@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -12,12 +12,10 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from rich.table import Table
 
 from greenroom.cli_support import console, err_console, fail, settings_from
-from greenroom.ingest.errors import IngestRefused
-from greenroom.ingest.export import export_quarantine
-from greenroom.ingest.loader import LoadResult, load_files
-from greenroom.ingest.models import OPEN, RESOLVED, QuarantineRecord
-from greenroom.ingest.registry import count_quarantine, list_loads, query_quarantine
-from greenroom.store.db import session_factory
+
+if TYPE_CHECKING:
+    from greenroom.ingest.loader import LoadResult
+    from greenroom.ingest.models import QuarantineRecord
 
 app = typer.Typer(no_args_is_help=True)
 quarantine_app = typer.Typer(no_args_is_help=True)
@@ -70,6 +68,9 @@ def load_command(
                                               help="Exchange format; default: from the file name.")] = None,
 ) -> None:
     """Load exchange files: good rows go in, bad rows go to the quarantine, nothing loads twice."""
+    # imported here: heavy, only this command needs it
+    from greenroom.ingest.loader import load_files
+
     settings = settings_from(ctx)
     columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as bar:
@@ -92,6 +93,9 @@ def status_command(
     limit: Annotated[int, typer.Option(help="How many recent loads to show.")] = 50,
 ) -> None:
     """Recent loads with their row counts and open quarantine."""
+    from greenroom.ingest.registry import list_loads
+    from greenroom.store.db import session_factory
+
     loads = list_loads(session_factory(settings_from(ctx)), limit)
     if not loads:
         console.print("no loads yet; try: greenroom ingest load titles.csv")
@@ -118,6 +122,10 @@ def quarantine_list(
     limit: Annotated[int, typer.Option(help="At most this many rows.")] = 100,
 ) -> None:
     """Quarantined rows: file, row, column, value and why."""
+    from greenroom.ingest.models import OPEN, RESOLVED
+    from greenroom.ingest.registry import count_quarantine, query_quarantine
+    from greenroom.store.db import session_factory
+
     sessions = session_factory(settings_from(ctx))
     wanted = None if status is Status.all else status.value
     k = kind.value if kind else None
@@ -150,6 +158,9 @@ def quarantine_export(
     status: Annotated[Status, typer.Option(help="open (default), resolved or all.")] = Status.open,
 ) -> None:
     """Write quarantined rows as an exchange CSV (plus _row and _reason) to fix and load again."""
+    from greenroom.ingest.errors import IngestRefused
+    from greenroom.ingest.export import export_quarantine
+
     if load is None and kind is None:
         raise fail("pass --load N or --kind K")
     try:

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.table import Table
 
 from greenroom.cli_support import console, fail, settings_from
 from greenroom.money import format_cents
-from greenroom.residuals.cases import run_paths
-from greenroom.residuals.catalog import markets_markdown
-from greenroom.residuals.engine import compute
-from greenroom.residuals.explain import explain_line, plain_words
-from greenroom.residuals.summary import Summary, summarize
-from greenroom.store.analytics import connect
+
+if TYPE_CHECKING:
+    from greenroom.residuals.summary import Summary
 
 app = typer.Typer(no_args_is_help=True)
 cases_app = typer.Typer(no_args_is_help=True)
@@ -26,6 +22,11 @@ cases_app = typer.Typer(no_args_is_help=True)
 @app.command("compute")
 def compute_command(ctx: typer.Context) -> None:
     """Price every loaded exhibition: residual lines with explanations, and exceptions with reasons."""
+    # imported here: heavy, only this command needs it
+    from greenroom.residuals.engine import compute
+    from greenroom.residuals.summary import summarize
+    from greenroom.store.analytics import connect
+
     settings = settings_from(ctx)
     con = connect(settings)
     with console.status("computing residuals") as status:
@@ -45,6 +46,9 @@ def explain_command(
     ctx: typer.Context, line_id: Annotated[str, typer.Argument(help="A line id, e.g. L1a2b3c4d5e6f7a8b.")]
 ) -> None:
     """Explain one residual line in plain words, with every value's citation."""
+    from greenroom.residuals.explain import explain_line, plain_words
+    from greenroom.store.analytics import connect
+
     con = connect(settings_from(ctx), read_only=True)
     try:
         console.print(plain_words(explain_line(con, line_id)), markup=False, highlight=False)
@@ -61,6 +65,8 @@ def lines_command(
     limit: Annotated[int, typer.Option(help="At most this many lines.")] = 20,
 ) -> None:
     """List residual lines, filtered by performer, title or market."""
+    from greenroom.store.analytics import connect
+
     con = connect(settings_from(ctx), read_only=True)
     where, args = [], []
     for col, val in (("performer_id", performer), ("title_id", title), ("market", market)):
@@ -79,12 +85,17 @@ def lines_command(
 @app.command("summary")
 def summary_command(ctx: typer.Context) -> None:
     """Totals by market and agreement, top titles and performers, exceptions."""
+    from greenroom.residuals.summary import summarize
+    from greenroom.store.analytics import connect
+
     print_summary(summarize(connect(settings_from(ctx), read_only=True)))
 
 
 @app.command("exceptions")
 def exceptions_command(ctx: typer.Context, limit: Annotated[int, typer.Option()] = 50) -> None:
     """Exhibitions no rule priced, with the reason for each."""
+    from greenroom.store.analytics import connect
+
     con = connect(settings_from(ctx), read_only=True)
     table = Table("exhibition", "title", "market", "reason")
     for row in con.execute("SELECT exhibition_id, title_id, market, reason FROM compute_exceptions "
@@ -120,6 +131,8 @@ def print_summary(s: Summary, out: Console = console) -> None:
 @cases_app.command("run")
 def cases_run(paths: Annotated[list[Path], typer.Argument(help="Case files or folders of .yaml cases.")]) -> None:
     """Run agreement cases; print pass/fail per case; exit non-zero on any failure."""
+    from greenroom.residuals.cases import run_paths
+
     try:
         results = run_paths(paths)
     except (OSError, ValueError) as exc:
@@ -139,6 +152,10 @@ def cases_run(paths: Annotated[list[Path], typer.Argument(help="Case files or fo
 @app.command("rules")
 def rules_command(markdown: Annotated[bool, typer.Option("--markdown", help="Print Markdown.")] = False) -> None:
     """List the markets and the formulas that price them, with their clauses."""
+    from rich.markdown import Markdown
+
+    from greenroom.residuals.catalog import markets_markdown
+
     text = markets_markdown()
     if markdown:
         print(text, end="")

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import duckdb
 import typer
-import uvicorn
 
 from greenroom.cli_support import console, fail, settings_from
-from greenroom.web.security import WebConfig
 
 
 def serve_command(
@@ -23,8 +20,13 @@ def serve_command(
     upload_limit_mb: Annotated[int, typer.Option(help="Largest upload accepted, in MB.")] = 512,
 ) -> None:
     """Serve the staff console and the member portal (and the JSON API with docs at /api/docs)."""
+    # imported here: heavy, only this command needs it
+    import duckdb
+    import uvicorn
+
     from greenroom.web.app import create_app
     from greenroom.web.demo import DemoNotReady, demo_logins, demo_settings, print_logins, seed_consents
+    from greenroom.web.security import WebConfig
 
     settings = settings_from(ctx)
     loopback = host in ("127.0.0.1", "localhost", "::1")
