@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import subprocess
 import sys
@@ -15,10 +16,15 @@ from greenroom.cli import app
 HEAVY = ("matplotlib", "fastapi", "uvicorn", "weasyprint", "pandas", "argon2")
 
 
-def _heavy_loaded(code: str) -> list[str]:
+# What the consent and review domains import (the registry's database, the analytics store, the clause model):
+# their packages and --help must not, or every start pays for them again.
+DOMAIN = ("sqlalchemy", "duckdb", "numpy")
+
+
+def _heavy_loaded(code: str, heavy: tuple[str, ...] = HEAVY) -> list[str]:
     """Run code in a fresh interpreter and return the heavy top-level modules it left in sys.modules."""
     probe = (f"{code}\nimport json, sys\n"
-             f"print(json.dumps(sorted({{m.partition('.')[0] for m in sys.modules}} & {set(HEAVY)!r})))")
+             f"print(json.dumps(sorted({{m.partition('.')[0] for m in sys.modules}} & {set(heavy)!r})))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120)
     loaded: list[str] = json.loads(out.stdout.strip().splitlines()[-1])
     return loaded
@@ -42,7 +48,7 @@ def test_the_probe_sees_a_heavy_import() -> None:
         "matplotlib"]
 
 
-def test_the_lazy_groups_are_listed_and_built_when_called() -> None:
+def test_consent_and_review_are_listed_and_answer_help() -> None:
     runner = CliRunner()
     top = runner.invoke(app, ["--help"], terminal_width=120)
     assert top.exit_code == 0, top.output
@@ -54,6 +60,50 @@ def test_the_lazy_groups_are_listed_and_built_when_called() -> None:
     review = runner.invoke(app, ["review", "--help"], terminal_width=120)
     assert review.exit_code == 0, review.output
     assert "train" in review.output and "eval" in review.output
+
+
+@pytest.mark.parametrize("args", [["consent", "--help"], ["review", "--help"], ["consent", "compensation", "--help"],
+                                  ["review", "file", "--help"]])
+def test_consent_and_review_help_load_neither_domain(args: list[str]) -> None:
+    code = ("from greenroom.cli import app\n"
+            f"try:\n    app({args!r})\nexcept SystemExit as exc:\n    assert exc.code == 0, exc.code")
+    assert _heavy_loaded(code, DOMAIN) == []
+
+
+def test_the_packages_export_lazily() -> None:
+    assert _heavy_loaded("import greenroom.consent, greenroom.review", DOMAIN) == []
+    # Using an exported name does import its domain (and the probe sees it).
+    assert "sqlalchemy" in _heavy_loaded("from greenroom.consent import record_consent", DOMAIN)
+    assert "numpy" in _heavy_loaded("from greenroom.review import review_document", DOMAIN)
+
+
+@pytest.mark.parametrize("package", ["greenroom.consent", "greenroom.review"])
+def test_exported_names_are_the_submodules_objects(package: str) -> None:
+    module = importlib.import_module(package)
+    for name in module.__all__:
+        value = getattr(module, name)
+        assert value.__module__.startswith(f"{package}."), name
+        assert getattr(sys.modules[value.__module__], name) is value, name
+    assert set(module.__all__) <= set(dir(module))
+
+
+@pytest.mark.parametrize("first", ["", "from greenroom.consent import api", "import greenroom.consent.compensation",
+                                   "from greenroom.consent import ask"])
+def test_consent_compensation_is_the_function_whatever_was_imported_first(first: str) -> None:
+    # `compensation` also names a submodule; the eager re-export always gave the function. A fresh interpreter each,
+    # since the answer could depend on what was imported before.
+    code = (f"{first}\nfrom greenroom.consent import compensation\nimport greenroom.consent.api as api\n"
+            "import greenroom.consent.compensation as same\n"
+            "assert compensation is api.compensation is same, (compensation, same)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+
+
+@pytest.mark.parametrize("package", ["greenroom.consent", "greenroom.review"])
+def test_a_misspelt_export_raises_attribute_error(package: str) -> None:
+    module = importlib.import_module(package)
+    with pytest.raises(AttributeError, match="record_consnet"):
+        module.record_consnet  # noqa: B018
 
 
 def test_values_spelt_out_for_the_help_match_their_sources() -> None:

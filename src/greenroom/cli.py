@@ -2,57 +2,25 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from typer.core import TyperGroup
 
 from greenroom.accounts.commands import app as accounts_app
 from greenroom.audit.commands import app as audit_app
 from greenroom.config import load_settings
+from greenroom.consent.commands import app as consent_app
 from greenroom.contracts.commands import app as contracts_app
 from greenroom.demo.commands import app as demo_app
 from greenroom.ingest.commands import app as ingest_app
 from greenroom.residuals.commands import app as residuals_app
 from greenroom.residuals.commands import cases_app
+from greenroom.review.commands import app as review_app
 from greenroom.web.commands import serve_command
-
-# Sub-apps whose package __init__ re-exports the whole domain (SQLAlchemy, DuckDB, the clause model): importing
-# them costs every start a second, so the group is only built when it is called. name -> (module, help).
-_LAZY_GROUPS = {
-    "consent": ("greenroom.consent.commands", "Digital-replica consents, notices, uses, findings and AI pay."),
-    "review": ("greenroom.review.commands", "Review a contract: clause labels and union playbook flags."),
-}
-
-
-class _Greenroom(TyperGroup):
-    """The top-level group: `greenroom --help` lists the lazy groups from their stubs; calling one builds it."""
-
-    def __init__(self, **attrs: Any) -> None:
-        super().__init__(**attrs)
-        self._built: set[str] = set()
-
-    def resolve_command(self, ctx: Any, args: list[str]) -> tuple[Any, Any, list[str]]:
-        """Swap a lazy group's stub for the real group before Typer resolves it."""
-        if args and args[0] in _LAZY_GROUPS and args[0] not in self._built:
-            self.commands[args[0]] = _build_group(args[0])
-            self._built.add(args[0])
-        return super().resolve_command(ctx, args)
-
-
-def _build_group(name: str) -> Any:
-    """The click group Typer would have built had the sub-app been added with add_typer at import."""
-    module, help_text = _LAZY_GROUPS[name]
-    wrapper = typer.Typer()
-    wrapper.add_typer(importlib.import_module(module).app, name=name, help=help_text)
-    return typer.main.get_command(wrapper).commands[name]  # type: ignore[attr-defined]
-
 
 app = typer.Typer(
     name="greenroom",
-    cls=_Greenroom,
     help="Greenroom: compute what performers are owed, audit what was paid, and explain every cent.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
@@ -77,9 +45,9 @@ app.add_typer(contracts_app, name="contracts", help="Agreement parameters: value
 app.add_typer(audit_app, name="audit", help="Audit residuals: what was paid against what is owed.")
 app.add_typer(accounts_app, name="accounts", help="Web accounts: staff, member invitations, password resets.")
 app.command("serve")(serve_command)
-app.add_typer(typer.Typer(), name="consent", help=_LAZY_GROUPS["consent"][1])
+app.add_typer(consent_app, name="consent", help="Digital-replica consents, notices, uses, findings and AI pay.")
 app.add_typer(cases_app, name="cases", help="Run agreement cases (YAML: situation in, amounts out).")
-app.add_typer(typer.Typer(), name="review", help=_LAZY_GROUPS["review"][1])
+app.add_typer(review_app, name="review", help="Review a contract: clause labels and union playbook flags.")
 # The demo commands (demo, demo-data, netflix) read best at the top level.
 for command in demo_app.registered_commands:
     app.registered_commands.append(command)

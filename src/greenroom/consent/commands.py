@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -14,14 +14,13 @@ from rich.table import Table
 
 from greenroom.cli_support import console, fail, settings_from
 from greenroom.config import Settings
-from greenroom.consent import api
-from greenroom.consent import registry as reg
-from greenroom.consent.bulk import BulkResult, load_consents, load_uses
-from greenroom.consent.compensation import days_without_engagement
-from greenroom.consent.demo import seed_demo
 from greenroom.money import format_cents
-from greenroom.store import analytics
 
+if TYPE_CHECKING:
+    from greenroom.consent.bulk import BulkResult
+
+# The domain modules (SQLAlchemy, DuckDB) are imported inside the commands that use them, so that listing the
+# commands or asking for help loads none of them.
 app = typer.Typer(no_args_is_help=True)
 
 Day = Annotated[str, typer.Option(help="Date, YYYY-MM-DD.")]
@@ -61,6 +60,8 @@ def _need_when(value: dt.datetime | None, name: str) -> dt.datetime:
 def performer_command(ctx: typer.Context, performer_id: str, name: str = "", deceased_on: str = "",
                       representative: str = "", born_on: str = "") -> None:
     """Record a performer in the registry."""
+    from greenroom.consent import registry as reg
+
     try:
         reg.record_performer(settings_from(ctx), performer_id, name, _date(deceased_on, "--deceased-on"),
                              representative or None, _date(born_on, "--born-on"))
@@ -74,6 +75,8 @@ def replica_command(ctx: typer.Context, performer_id: str, kind: str, agreement:
                     origin_project: str = "", created_on: str = "", description: str = "",
                     replica_id: str = "") -> None:
     """Record a replica (kind: employment_based, independently_created, background, voice, vocal, visual)."""
+    from greenroom.consent import registry as reg
+
     try:
         r = reg.record_replica(settings_from(ctx), performer_id=performer_id, kind=kind, agreement=agreement,
                                producer=producer, origin_project=origin_project or None,
@@ -95,6 +98,8 @@ def consent_command(
     supersedes: str = "", consent_id: str = "",
 ) -> None:
     """Record a consent (a correction is a new consent with --supersedes)."""
+    from greenroom.consent import registry as reg
+
     try:
         c = reg.record_consent(settings_from(ctx), performer_id=performer_id, replica_id=replica_id,
                                producer=producer, projects=project, description=description,
@@ -114,6 +119,8 @@ def notice_command(ctx: typer.Context, performer_id: str, replica_id: str, produ
                    engaged_at: str = "", minutes: int = 0, rate_cents: int | None = None,
                    scan_only: bool = False, notice_id: str = "") -> None:
     """Record a replica-creation session and the notice given for it."""
+    from greenroom.consent import registry as reg
+
     try:
         n = reg.record_notice(settings_from(ctx), performer_id=performer_id, replica_id=replica_id,
                               producer=producer, project=project,
@@ -127,6 +134,8 @@ def notice_command(ctx: typer.Context, performer_id: str, replica_id: str, produ
 
 
 def _load_files(ctx: typer.Context, files: list[Path], loader: Callable[[Settings, Path], BulkResult]) -> None:
+    from greenroom.consent import registry as reg
+
     settings = settings_from(ctx)
     ok = True
     for path in files:
@@ -147,18 +156,24 @@ def _load_files(ctx: typer.Context, files: list[Path], loader: Callable[[Setting
 @app.command("load-uses")
 def load_uses_command(ctx: typer.Context, files: list[Path]) -> None:
     """Load producers' use reports (CSV); bad rows are kept with file, row, column and why."""
+    from greenroom.consent.bulk import load_uses
+
     _load_files(ctx, files, load_uses)
 
 
 @app.command("load-consents")
 def load_consents_command(ctx: typer.Context, files: list[Path]) -> None:
     """Load consents (CSV), recording replicas whose kind is given; bad rows are kept with where and why."""
+    from greenroom.consent.bulk import load_consents
+
     _load_files(ctx, files, load_consents)
 
 
 @app.command("revoke")
 def revoke_command(ctx: typer.Context, consent_id: str, on: Day, reason: str = "") -> None:
     """Revoke a consent from a date (recorded as a new event)."""
+    from greenroom.consent import registry as reg
+
     try:
         e = reg.revoke(settings_from(ctx), consent_id, _need(_date(on, "--on"), "--on"), reason)
     except reg.ConsentError as err:
@@ -171,6 +186,8 @@ def withdraw_command(ctx: typer.Context, use_id: str,
                      reason: Annotated[str, typer.Option(help="Why, e.g. which report is right.")],
                      on: str = "") -> None:
     """Withdraw a reported use (e.g. the wrong one of two conflicting reports): a new event, nothing deleted."""
+    from greenroom.consent import registry as reg
+
     try:
         e = reg.withdraw_use(settings_from(ctx), use_id, reason, _date(on, "--on"))
     except reg.ConsentError as err:
@@ -182,6 +199,8 @@ def withdraw_command(ctx: typer.Context, use_id: str,
 def suspend_command(ctx: typer.Context, start: Day, end: str = "", consent_id: str = "", performer_id: str = "",
                     producer: str = "", agreement: str = "", reason: str = "") -> None:
     """Suspend the matching consents (e.g. an agreement's during a strike)."""
+    from greenroom.consent import registry as reg
+
     try:
         e = reg.suspend(settings_from(ctx), _need(_date(start, "--start"), "--start"), _date(end, "--end"),
                         consent_id=consent_id or None, performer_id=performer_id or None, producer=producer or None,
@@ -194,6 +213,8 @@ def suspend_command(ctx: typer.Context, start: Day, end: str = "", consent_id: s
 @app.command("verify")
 def verify_command(ctx: typer.Context) -> None:
     """Prove the log was not altered (or say where it was) and that the records match it."""
+    from greenroom.consent import registry as reg
+
     result = reg.verify(settings_from(ctx))
     if result.ok:
         console.print(result.message())
@@ -205,6 +226,8 @@ def verify_command(ctx: typer.Context) -> None:
 def findings_command(ctx: typer.Context, performer: str = "", type: str = "", producer: str = "",
                      as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Compliance findings of the registry."""
+    from greenroom.consent import api
+
     found = api.list_findings(settings_from(ctx), performer or None, type or None, producer or None)
     if as_json:
         console.print_json(json.dumps([f.to_dict() for f in found]))
@@ -222,6 +245,8 @@ def may_command(ctx: typer.Context, producer: str, performer_id: str, project: s
                 sexual_content: Annotated[bool, typer.Option(help="For a nude or sexual depiction.")] = False
                 ) -> None:
     """May this producer use this performer's replica for this project on this date, and why?"""
+    from greenroom.consent import api
+
     rows = api.ask(settings_from(ctx), producer=producer, performer_id=performer_id, project=project,
                    on=_need(_date(on, "--on"), "--on"), until=_date(until, "--until"), medium=medium,
                    real_time=real_time, replica_id=replica_id or None, sexual_content=sexual_content)
@@ -236,6 +261,8 @@ def may_command(ctx: typer.Context, producer: str, performer_id: str, project: s
 @app.command("covers")
 def covers_command(ctx: typer.Context, consent_id: str) -> None:
     """Every reported use of the consent's replica, and whether this consent covers it."""
+    from greenroom.consent import api
+
     try:
         rows = api.ask(settings_from(ctx), consent_id=consent_id)
     except LookupError as e:
@@ -252,6 +279,10 @@ def compensation_command(ctx: typer.Context, performer: str = "",
                          post: Annotated[bool, typer.Option(help="Store the lines for the audit's ledger.")] = False
                          ) -> None:
     """AI compensation owed for replica uses and creation sessions, with the rules it comes from."""
+    from greenroom.consent import api
+    from greenroom.consent.compensation import days_without_engagement
+    from greenroom.store import analytics
+
     settings = settings_from(ctx)
     if post:
         result, run = api.post_compensation(settings)
@@ -287,6 +318,8 @@ def history_command(ctx: typer.Context, record_id: str,
                     performer: Annotated[bool, typer.Option(help="RECORD_ID is a performer: all their records.")]
                     = False) -> None:
     """The log entries about a record (or, with --performer, about all of a performer's records)."""
+    from greenroom.consent import api
+
     settings = settings_from(ctx)
     entries = api.history(settings, performer_id=record_id) if performer else api.history(settings, record_id)
     if not entries:
@@ -298,6 +331,8 @@ def history_command(ctx: typer.Context, record_id: str,
 @app.command("explain")
 def explain_command(ctx: typer.Context, line_id: str) -> None:
     """Explain an AI-compensation line: the rule, each cited value, and the use or session it prices."""
+    from greenroom.consent import api
+
     try:
         line = api.explain_line(settings_from(ctx), line_id)
     except LookupError as e:
@@ -320,6 +355,8 @@ def member_command(ctx: typer.Context, performer_id: str,
                    export: Annotated[Path | None, typer.Option(help="Write the whole record as JSON here.")] = None
                    ) -> None:
     """Everything the registry holds about a member, and every use of their replicas."""
+    from greenroom.consent import api
+
     settings = settings_from(ctx)
     try:
         if export is not None:
@@ -373,6 +410,9 @@ def cases_command(paths: list[Path]) -> None:
 @app.command("demo")
 def demo_command(ctx: typer.Context, seed: int = 7) -> None:
     """Record demo consents, notices, uses and planted violations; compare what is found with what was planted."""
+    from greenroom.consent import registry as reg
+    from greenroom.consent.demo import seed_demo
+
     settings = settings_from(ctx)
     try:
         summary = seed_demo(settings, seed, say=console.print)

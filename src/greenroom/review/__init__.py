@@ -7,8 +7,35 @@ The web app and the command line call `review_document(path) -> ReviewReport`, `
 
 from __future__ import annotations
 
-from greenroom.review.report import ReviewReport, render_html, to_dict, to_json
-from greenroom.review.review import review_document, review_text
-from greenroom.review.text import ReviewInputError
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from greenroom.review.report import ReviewReport, render_html, to_dict, to_json
+    from greenroom.review.review import review_document, review_text
+    from greenroom.review.text import ReviewInputError
 
 __all__ = ["ReviewInputError", "ReviewReport", "render_html", "review_document", "review_text", "to_dict", "to_json"]
+
+# Exported name -> the submodule defining it. `review` loads the clause model's code, so the submodules are
+# imported on first use of a name rather than with the package (which `greenroom review --help` imports).
+_EXPORTS = {
+    **dict.fromkeys(["ReviewReport", "render_html", "to_dict", "to_json"], "greenroom.review.report"),
+    **dict.fromkeys(["review_document", "review_text"], "greenroom.review.review"),
+    "ReviewInputError": "greenroom.review.text",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import an exported name from its submodule on first use (PEP 562)."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # bound, so the next lookup skips this hook
+    return value
+
+
+def __dir__() -> list[str]:
+    """The package's names, counting the exports not imported yet."""
+    return sorted(set(globals()) | set(__all__))
