@@ -44,7 +44,7 @@ def test_record_ask_verify_and_findings(settings, tmp_path):
     assert comp.exit_code == 0 and "ai_compensation_lines" in comp.output
     from greenroom.consent import api
 
-    line = api.compensation(settings).lines[0]
+    line = api.compute_compensation(settings).lines[0]
     shown = run(settings, "explain", line.line_id)
     assert shown.exit_code == 0 and "minimums.day_performer@" in shown.output and "unverified" in shown.output
     assert run(settings, "explain", "AI-NOPE").exit_code == 1

@@ -52,7 +52,7 @@ def test_every_ai_parameter_is_cited_and_unpublished_values_unverified():
 
 def test_lines_carry_their_citations_and_unverified_flag(demo):
     settings, _ = demo
-    result = api.compensation(settings)
+    result = api.compute_compensation(settings)
     assert result.lines and result.total_cents > 0
     for line in result.lines:
         cites = line.citations()
@@ -89,7 +89,7 @@ def test_ai_lines_that_vanish_are_reversed_and_come_back_when_priced_again(demo)
     from greenroom.ledger.entries import live_sql
 
     settings, _ = demo
-    result = api.compensation(settings)
+    result = api.compute_compensation(settings)
 
     def live_ai_cents(con):
         row = con.execute(f"SELECT COALESCE(sum(cents), 0) FROM ({live_sql('owed')}) WHERE market = 'ai_replica'"

@@ -26,7 +26,7 @@ def _report(settings: Settings, days: int, use_id: str) -> reg.UseReport:
 
 
 def _priced_days(settings: Settings) -> dict[str, int]:
-    return {ln.subject_id: ln.units for ln in api.compensation(settings).lines}
+    return {ln.subject_id: ln.units for ln in api.compute_compensation(settings).lines}
 
 
 @pytest.fixture

@@ -6,14 +6,12 @@ The functions other domains and the web app call are re-exported here (see docs/
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from greenroom.consent.api import (
         ask,
-        compensation,
+        compute_compensation,
         explain_line,
         export_member,
         history,
@@ -35,7 +33,7 @@ if TYPE_CHECKING:
         withdraw_use,
     )
 
-__all__ = ["ConsentError", "ask", "compensation", "explain_line", "export_member", "history", "list_findings",
+__all__ = ["ConsentError", "ask", "compute_compensation", "explain_line", "export_member", "history", "list_findings",
            "member_record",
            "post_compensation", "record_consent", "record_notice", "record_performer", "record_replica",
            "report_use", "revoke", "seed_demo", "suspend", "verify", "withdraw_use"]
@@ -43,7 +41,7 @@ __all__ = ["ConsentError", "ask", "compensation", "explain_line", "export_member
 # Exported name -> the submodule defining it. The submodules pull in SQLAlchemy and DuckDB, so they are imported
 # on first use of a name rather than with the package (which `greenroom consent --help` imports).
 _EXPORTS = {
-    **dict.fromkeys(["ask", "compensation", "explain_line", "export_member", "history", "list_findings",
+    **dict.fromkeys(["ask", "compute_compensation", "explain_line", "export_member", "history", "list_findings",
                      "member_record", "post_compensation"], "greenroom.consent.api"),
     "seed_demo": "greenroom.consent.demo",
     **dict.fromkeys(["ConsentError", "record_consent", "record_notice", "record_performer", "record_replica",
@@ -64,20 +62,3 @@ def __getattr__(name: str) -> Any:
 def __dir__() -> list[str]:
     """The package's names, counting the exports not imported yet."""
     return sorted(set(globals()) | set(__all__))
-
-
-class _Package(types.ModuleType):
-    """This package, except that the import system may not bind the submodule `compensation` over the function."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        """Bind a name, unless it is the submodule `compensation` (it stays in sys.modules)."""
-        # `compensation` names both a submodule and the api function exported here. Importing the submodule
-        # (which `api` does) binds it on the package; eagerly, the re-export then rebound the function. Lazily
-        # nothing would, so `greenroom.consent.compensation` would depend on import order; refusing the
-        # submodule leaves the name to __getattr__, which gives the function, as before.
-        if name == "compensation" and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

@@ -28,7 +28,7 @@ def ask(settings: Settings, **question: Any) -> list[PolicyRow]:
     return policy(snapshot(settings), **question)
 
 
-def compensation(settings: Settings, performer_id: str | None = None) -> Result:
+def compute_compensation(settings: Settings, performer_id: str | None = None) -> Result:
     """The AI compensation owed (not stored)."""
     return compute(snapshot(settings, performer_id))
 

@@ -296,7 +296,7 @@ def compensation_command(ctx: typer.Context, performer: str = "",
             for performer_id, title, use, days in orphans[:20]:
                 console.print(f"  {use}: {days} days, {performer_id} on {escape(title)}", highlight=False)
     else:
-        result = api.compensation(settings, performer or None)
+        result = api.compute_compensation(settings, performer or None)
     table = Table("line", "performer", "project", "rule", "units", "owed", "P&H", "due", "unverified")
     for ln in result.lines:
         if performer and ln.performer_id != performer:
