@@ -148,7 +148,8 @@ def live_sql(kind: str | None = None) -> str:
     where = f" AND e.kind = '{kind}'" if kind else ""
     # An anti join on the (few) reversed ids: DuckDB ran the NOT EXISTS form as a mark join over every
     # entry id, ten times slower.
-    return ("SELECT e.* FROM ledger_entries e ANTI JOIN (SELECT reverses AS rid FROM ledger_stored "
+    # Reversals are always stored entries.
+    return (f"SELECT e.* FROM ledger_entries e ANTI JOIN (SELECT reverses AS rid FROM {STORED} "
             f"WHERE reverses IS NOT NULL) r ON r.rid = e.entry_id WHERE e.reverses IS NULL{where}")
 
 
