@@ -8,11 +8,11 @@ variant's alone, read from VmHWM in the child):
 
 * engine: a fresh DuckDB file in a temp dir, the input Parquet loaded into the engine's tables
   (greenroom.ingest.tables DDL), greenroom.residuals.engine.compute with the formulas that price the
-  benchmark's markets, then the lines as the engine stores them to Parquet: one file of per-line
-  amounts (performer, engagement, basis, rate, gross, units, amount, P&H, note) and one of the
+  benchmark's markets, which stores the lines as Parquet files beside the database: files of per-line
+  amounts (performer, engagement, basis, rate, gross, units, amount, P&H, note) and files of the
   formula rows they belong to (exhibition, market, component, period, pool, P&H terms, due date and
-  the explanation: formula, version, parameter citations, unverified). Joined on context_no the two
-  are residual_lines, every column; the check below reads them so.
+  the explanation: formula, version, parameter citations, unverified). Those files are the output:
+  joined on context_no they are residual_lines, every column; the check below reads them so.
 * sql: one hand-written DuckDB query (rate tables hard-coded from the pack YAML, not generated from
   it) reading the same Parquet and writing the same lines, without explanation columns, to Parquet.
 * pandas: a straightforward pandas implementation (merges, groupby, numpy int64 arithmetic and the
@@ -161,7 +161,7 @@ class _TimedConnection:
         started = time.perf_counter()
         result = self._con.execute(sql, *args)
         head = " ".join(sql.split())[:60]
-        if head.startswith(("INSERT INTO line_", "CREATE OR REPLACE TEMP TABLE formula_rows")):
+        if head.startswith(("COPY (SELECT CAST(context_no", "CREATE OR REPLACE TEMP TABLE formula_rows")):
             label = f"formula {self.formula}"
         elif any(f"TEMP TABLE {t}" in head for t in ("basis", "title_basis", "cast_units")):
             label = "basis"
@@ -169,8 +169,8 @@ class _TimedConnection:
             label = "syndication runs (classified once for the three rules)"
         elif head.startswith("INSERT INTO compute_exceptions") or "unpriced" in head:
             label = "exceptions"
-        elif head.startswith("DELETE"):
-            label = "delete old lines"
+        elif head.startswith(("DELETE", "CREATE OR REPLACE VIEW")):
+            label = "line store bookkeeping"
         else:
             label = "other"
         self._steps.append((label, time.perf_counter() - started))
@@ -181,6 +181,7 @@ def _connect(path: Path) -> duckdb.DuckDBPyConnection:
     """A fresh DuckDB file spilling beside it (as greenroom.store.analytics.connect), with the bench's limit."""
     for old in (path, Path(f"{path}.wal")):  # fresh for every run (--repeat reuses the work dir)
         old.unlink(missing_ok=True)
+    shutil.rmtree(f"{path}.lines", ignore_errors=True)
     shutil.rmtree(path.with_suffix(".tmp"), ignore_errors=True)
     con = duckdb.connect(str(path))
     con.execute(f"SET temp_directory = '{path.with_suffix('.tmp')}'")
@@ -197,7 +198,7 @@ def run_engine(inp: Path, out: Path, work: Path) -> dict[str, Any]:
     from greenroom.ingest.tables import ensure_tables
     from greenroom.residuals.engine import compute
     from greenroom.residuals.formulas import FORMULAS
-    from greenroom.residuals.store import AMOUNTS, CONTEXTS
+    from greenroom.residuals.store import current_files
 
     formulas = [f for f in FORMULAS if set(f.markets) & set(MARKETS)]
     steps: list[tuple[str, float]] = []
@@ -213,15 +214,11 @@ def run_engine(inp: Path, out: Path, work: Path) -> dict[str, Any]:
         timed.formula = formula_id
 
     result = compute(timed, [load_pack()], formulas, progress)  # type: ignore[arg-type]
-    mark = time.perf_counter()
-    # Both variants write their Parquet without keeping row order (nothing reads the order; the
-    # check is order-independent): it lets DuckDB write in parallel, about a quarter less CPU.
-    con.execute("SET preserve_insertion_order = false")
-    # As stored: the per-line amounts, and beside them each formula row's context with its explanation
-    # (the two joined on context_no are residual_lines, every column).
-    con.execute(f"COPY {AMOUNTS} TO '{out}' (FORMAT parquet)")
-    con.execute(f"COPY {CONTEXTS} TO '{contexts_path(out)}' (FORMAT parquet)")
-    steps.append(("COPY lines and contexts to Parquet", time.perf_counter() - mark))
+    # The engine stores its lines as Parquet files (each formula row's context with its explanation, and
+    # the per-line amounts; joined on context_no they are residual_lines, every column): those files are
+    # the output, listed for the check.
+    manifest(out).write_text(json.dumps({kind: [str(f) for f in current_files(con, kind)]
+                                         for kind in ("contexts", "amounts")}))
     con.close()
     seconds = time.perf_counter() - started
     merged: dict[str, float] = {}
@@ -626,7 +623,7 @@ def run_variant(variant: str, inp: Path, work: Path, cap_mib: float, timeout: fl
     import psutil
 
     out, result = work / f"{variant}-lines.parquet", work / f"{variant}-result.json"
-    for old in (out, contexts_path(out), result):
+    for old in (out, manifest(out), result):
         old.unlink(missing_ok=True)
     cmd = [sys.executable, str(Path(__file__).resolve()), "--variant", variant, "--input", str(inp),
            "--output", str(out), "--work", str(work), "--result", str(result)]
@@ -656,16 +653,19 @@ def run_variant(variant: str, inp: Path, work: Path, cap_mib: float, timeout: fl
     return report
 
 
-def contexts_path(lines_path: Path) -> Path:
-    """Where the engine variant writes its line contexts, beside its lines."""
-    return lines_path.with_suffix(".contexts.parquet")
+def manifest(lines_path: Path) -> Path:
+    """Where the engine variant lists the line files it stored."""
+    return lines_path.with_suffix(".files.json")
 
 
 def lines_relation(path: str) -> str:
-    """SQL for a variant's lines: the engine's two files joined back into whole lines, a baseline's file as is."""
-    contexts = contexts_path(Path(path))
-    if contexts.exists():
-        return f"(SELECT * FROM read_parquet('{path}') a JOIN read_parquet('{contexts}') c USING (context_no))"
+    """SQL for a variant's lines: the engine's files joined back into whole lines, a baseline's file as is."""
+    listed = manifest(Path(path))
+    if listed.exists():
+        files = json.loads(listed.read_text())
+        amounts, contexts_ = ([f"'{f}'" for f in files[kind]] for kind in ("amounts", "contexts"))
+        return (f"(SELECT * FROM read_parquet([{', '.join(amounts)}]) a JOIN read_parquet([{', '.join(contexts_)}]) c "
+                "USING (context_no) WHERE NOT a.unpriced)")
     return f"read_parquet('{path}')"
 
 

@@ -106,6 +106,8 @@ def union(settings: Settings, union_template: Path) -> Settings:
     for item in union_template.iterdir():
         if item.is_file():
             shutil.copy2(item, settings.data_dir / item.name)
+        elif item.name.endswith(".lines"):  # the line files beside the analytics database
+            shutil.copytree(item, settings.data_dir / item.name)
     return settings
 
 

@@ -10,7 +10,7 @@ from greenroom.residuals.engine import compute, ensure_output_tables
 from greenroom.residuals.formulas import formula_by_id
 from greenroom.residuals.formulas.base import FormulaSql
 from greenroom.residuals.situation import load_situation, situation_inputs
-from greenroom.residuals.store import AMOUNTS, CONTEXTS, LINES_DDL, store_lines
+from greenroom.residuals.store import AMOUNTS, CONTEXTS, LINES_DDL, VIEW_SQL, store_lines
 
 TITLE = {"title_id": "T1", "name": "Harbor Lights", "kind": "network_series", "length_minutes": 30,
          "pp_date": "2016-08-01", "initial_release_date": "2016-10-01"}
@@ -119,3 +119,65 @@ def test_a_retained_run_is_moved_aside_whole_by_the_next_run_and_cannot_change()
     assert con.execute(f"SELECT count(*) FROM {AMOUNTS}").fetchone()[0] == len(before)
     assert retain_run(con, run) == view  # retaining again changes nothing
     assert con.execute(f"SELECT count(*) FROM {view}").fetchone()[0] == len(before)
+
+
+def test_lines_are_parquet_files_beside_the_database_and_follow_it_when_moved(tmp_path) -> None:
+    import shutil
+
+    from greenroom.residuals.store import current_files, lines_root
+
+    first = tmp_path / "a" / "analytics.duckdb"
+    first.parent.mkdir()
+    con = duckdb.connect(str(first))
+    ensure_output_tables(con)
+    store_lines(con, "SELECT 'L1' AS line_id, 1 AS run_id, 'P1' AS performer_id, 250 AS amount_cents")
+    files = current_files(con, "amounts")
+    assert files and all(f.is_file() and f.is_relative_to(lines_root(con)) for f in files)
+    assert lines_root(con) == tmp_path / "a" / "analytics.duckdb.lines"
+    con.close()
+    shutil.move(tmp_path / "a", tmp_path / "b")
+    con = duckdb.connect(str(tmp_path / "b" / "analytics.duckdb"))
+    ensure_output_tables(con)
+    assert con.execute("SELECT line_id, amount_cents FROM residual_lines").fetchall() == [("L1", 250)]
+
+
+def test_a_replaced_run_leaves_no_files_and_a_failed_run_none_either(tmp_path) -> None:
+    from greenroom.residuals.store import lines_root
+
+    con = load_situation(situation_inputs([TITLE], CAST, EXHIBITIONS))
+    compute(con, packs=[load_pack()])
+    root = lines_root(con)
+    compute(con, packs=[load_pack()])
+    assert len(list(root.glob("set-*"))) == 1  # the replaced run's files went after the commit
+    before = con.execute("SELECT * FROM residual_lines ORDER BY line_id").fetchall()
+    cable = formula_by_id("tv.basic_cable")
+
+    def broken(ctx, f):  # type: ignore[no-untyped-def]
+        part = cable.sql(ctx, f)
+        assert isinstance(part, FormulaSql)
+        return FormulaSql(part.rows, "SELECT * FROM no_such_table")
+
+    with pytest.raises(duckdb.Error):
+        compute(con, packs=[load_pack()], formulas=[dataclasses.replace(cable, sql=broken)])
+    assert len(list(root.glob("set-*"))) == 1
+    assert con.execute("SELECT * FROM residual_lines ORDER BY line_id").fetchall() == before
+
+
+def test_a_store_of_duckdb_tables_moves_its_lines_into_files_unchanged() -> None:
+    from greenroom.residuals.store import AMOUNT_SPEC, CONTEXT_SPEC, current_files
+
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE {CONTEXTS} ({', '.join(f'{n} {t}' for n, t in CONTEXT_SPEC)})")
+    con.execute(f"CREATE TABLE {AMOUNTS} ({', '.join(f'{n} {t}' for n, t in AMOUNT_SPEC if n != 'unpriced')})")
+    con.execute(f"""INSERT INTO {CONTEXTS} (context_no, line_key, run_id, formula_id, exhibition_id, component, params)
+        VALUES (0, 3735928559, 4, 'tv.basic_cable', 'X1', 'pool', 'cable.rate@2014-07-01')""")
+    con.execute(f"""INSERT INTO {AMOUNTS} (context_no, performer_id, engagement_id, amount_cents, ph_cents)
+        VALUES (0, 'P1', 'E1', 600, 105)""")
+    con.execute(VIEW_SQL)
+    before = con.execute("SELECT * FROM residual_lines").fetchall()
+    ensure_output_tables(con)
+    assert con.execute("SELECT * FROM residual_lines").fetchall() == before
+    assert before[0][0] == "L00000000deadbeef-E1"
+    assert con.execute(f"SELECT table_type FROM information_schema.tables WHERE table_name = '{AMOUNTS}'"
+                       ).fetchone() == ("VIEW",)
+    assert len(current_files(con, "amounts")) == 1

@@ -19,7 +19,17 @@ from greenroom.residuals.basis import build_basis
 from greenroom.residuals.formulas import FORMULAS
 from greenroom.residuals.formulas.base import POOL_ROW_COLUMNS, ROW_COLUMNS, Formula, FormulaSql, SqlContext
 from greenroom.residuals.staging import ON_DEMAND, build_on_demand, build_staging, release_on_demand
-from greenroom.residuals.store import AMOUNTS, CONTEXTS, LINES_DDL, clear_lines, ensure_line_store, next_context_no
+from greenroom.residuals.store import (
+    AMOUNTS,
+    CONTEXTS,
+    LINES_DDL,
+    UNPRICED,
+    append,
+    clear_lines,
+    ensure_line_store,
+    publish,
+    sweep_sets,
+)
 
 __all__ = ["LINES_DDL", "ComputeResult", "compute", "ensure_output_tables", "formula_sql"]
 
@@ -82,6 +92,8 @@ def compute(
     packs = list(packs) if packs is not None else [load_pack()]
     formulas = list(formulas) if formulas is not None else list(FORMULAS)
     run_id = _scalar(con, "SELECT COALESCE(MAX(run_id), 0) + 1 FROM compute_runs")
+    sweep_sets(con)
+    contexts = _Counter()
     con.execute("BEGIN TRANSACTION")
     try:
         clear_lines(con)
@@ -99,16 +111,16 @@ def compute(
                 if progress:
                     progress(formula.id)
                 for part in parts:
-                    _store_part(con, formula, part, pack.agreement, run_id)
+                    _store_part(con, formula, part, pack.agreement, run_id, contexts)
                 for table in (t for t, (_, last) in readers.items() if last == i):
                     release_on_demand(con, table)
+        publish(con)
         _check_contexts_unique(con)
         # Lines a formula could not price (a value not in force, a figure missing) make their
         # exhibitions exceptions; an exhibition counts as priced when one of its rows has a line.
         con.execute(f"""CREATE OR REPLACE TEMP TABLE unpriced AS
             SELECT c.exhibition_id, COALESCE(a.note, c.note) AS note
-            FROM {AMOUNTS} a JOIN {CONTEXTS} c USING (context_no) WHERE a.gross_cents IS NULL""")
-        con.execute(f"DELETE FROM {AMOUNTS} WHERE gross_cents IS NULL")
+            FROM {UNPRICED} a JOIN {CONTEXTS} c USING (context_no)""")
         # The contexts with lines first: ten lines a context, so the join then has a tenth of the rows.
         con.execute(f"""CREATE OR REPLACE TEMP TABLE priced AS SELECT DISTINCT c.exhibition_id
             FROM (SELECT DISTINCT context_no FROM {AMOUNTS}) a JOIN {CONTEXTS} c USING (context_no)""")
@@ -117,7 +129,9 @@ def compute(
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
+        sweep_sets(con)  # the failed run's files
         raise
+    sweep_sets(con)  # the replaced run's files, unless the ledger retained them
     for table in ("unpriced", "priced", "formula_rows"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
     return result
@@ -154,27 +168,33 @@ def _prices_any(formula: Formula, present: set[tuple[str, str, str]]) -> bool:
 _LINE_KEY_SQL = "CAST(md5_number({}) & CAST(18446744073709551615 AS UHUGEINT) AS UBIGINT)"
 
 
+class _Counter:
+    """How many contexts a run has written so far: the next part's first context number."""
+
+    def __init__(self) -> None:
+        self.next = 0
+
+
 def _store_part(con: duckdb.DuckDBPyConnection, formula: Formula, fs: FormulaSql, agreement: str,
-                run_id: int) -> None:
+                run_id: int, contexts: _Counter) -> None:
     """Stage a formula's rows, store them as contexts, then store its lines with the P&H split."""
     key = _LINE_KEY_SQL.format(f"'{formula.id}|' || r_exhibition_id || '|' || r_component")
     con.execute(f"CREATE OR REPLACE TEMP TABLE formula_rows AS SELECT *, {key} AS line_key, "
-                f"{next_context_no(con)} + row_number() OVER () - 1 AS context_no FROM ({fs.rows})")
+                f"{contexts.next} + row_number() OVER () - 1 AS context_no FROM ({fs.rows})")
     row_cols = ROW_COLUMNS + POOL_ROW_COLUMNS
-    con.execute(f"""
-INSERT INTO {CONTEXTS} (context_no, line_key, run_id, agreement, formula_id, formula_version, {', '.join(row_cols)},
-                        params, unverified)
-SELECT context_no, line_key, {run_id}, '{agreement}', '{formula.id}', '{formula.version}',
-       {', '.join(f'r_{c}' for c in row_cols)}, r_params, r_unverified
+    contexts.next += append(con, "contexts", f"""
+SELECT context_no, line_key, {run_id} AS run_id, '{agreement}' AS agreement, '{formula.id}' AS formula_id,
+       '{formula.version}' AS formula_version, {', '.join(f'r_{c} AS {c}' for c in row_cols)},
+       r_params AS params, r_unverified AS unverified
 FROM formula_rows""")
     ctx = SqlContext
     inclusive_amount = ctx.muldiv("gross_cents", "1000000", "1000000 + ph_rate_ppm")
-    con.execute(f"""
-INSERT INTO {AMOUNTS} (context_no, performer_id, engagement_id, basis_cents, rate_ppm, gross_cents, units,
-                       total_units, note, amount_cents, ph_cents)
+    # A line no value in force could price (no gross) is kept apart: it makes its exhibition an exception.
+    append(con, "amounts", f"""
 SELECT context_no, performer_id, engagement_id, basis_cents, rate_ppm, gross_cents, units, total_units, note,
-       CASE WHEN includes_ph THEN {inclusive_amount} ELSE gross_cents END,
+       CASE WHEN includes_ph THEN {inclusive_amount} ELSE gross_cents END AS amount_cents,
        CASE WHEN includes_ph THEN gross_cents - {inclusive_amount} ELSE {ctx.pct('gross_cents', 'ph_rate_ppm')} END
+         AS ph_cents, NULL::VARCHAR AS line_id, gross_cents IS NULL AS unpriced
 FROM ({fs.lines})""")
 
 
