@@ -7,8 +7,9 @@ The web app and the command line call `review_document(path) -> ReviewReport`, `
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from greenroom.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from greenroom.review.report import ReviewReport, render_html, to_dict, to_json
@@ -26,16 +27,4 @@ _EXPORTS = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """Import an exported name from its submodule on first use (PEP 562)."""
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # bound, so the next lookup skips this hook
-    return value
-
-
-def __dir__() -> list[str]:
-    """The package's names, counting the exports not imported yet."""
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, __all__)
