@@ -55,7 +55,8 @@ CREATE TABLE IF NOT EXISTS ledger_paid_through (batch_id VARCHAR PRIMARY KEY, lo
 def engine_run_id(con: duckdb.DuckDBPyConnection) -> int | None:
     """The run the stored residual lines come from (None when nothing was computed)."""
     ensure_output_tables(con)
-    row = con.execute("SELECT max(run_id) FROM residual_lines").fetchone()
+    # The contexts carry the run: no need to join every line to them.
+    row = con.execute(f"SELECT max(run_id) FROM {CONTEXTS}").fetchone()
     return int(row[0]) if row and row[0] is not None else None
 
 

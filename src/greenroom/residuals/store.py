@@ -215,12 +215,13 @@ def append(con: duckdb.DuckDBPyConnection, kind: str, select_sql: str, params: S
     path = lines_root(con) / name
     path.parent.mkdir(parents=True, exist_ok=True)
     # Without insertion order DuckDB writes the file in parallel; nothing reads lines in file order.
+    ordered = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
     con.execute("SET preserve_insertion_order = false")
     try:
         written = con.execute(f"COPY (SELECT {_typed(spec)} FROM ({select_sql})) TO '{path}' (FORMAT parquet)",
                               list(params)).fetchone()
     finally:
-        con.execute("RESET preserve_insertion_order")
+        con.execute(f"SET preserve_insertion_order = {bool(ordered and ordered[0])}")
     count = int(written[0]) if written else 0
     con.execute(f"INSERT INTO {FILES} VALUES (?, ?, ?, ?)", [set_no, kind, name, count])
     return count
