@@ -181,3 +181,24 @@ def test_a_store_of_duckdb_tables_moves_its_lines_into_files_unchanged() -> None
     assert con.execute(f"SELECT table_type FROM information_schema.tables WHERE table_name = '{AMOUNTS}'"
                        ).fetchone() == ("VIEW",)
     assert len(current_files(con, "amounts")) == 1
+
+
+def test_read_only_commands_find_the_lines_of_a_moved_data_directory(tmp_path) -> None:
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from greenroom.cli import app
+
+    first = tmp_path / "before"
+    first.mkdir()
+    con = duckdb.connect(str(first / "analytics.duckdb"))
+    ensure_output_tables(con)
+    store_lines(con, "SELECT 'L-moved' AS line_id, 1 AS run_id, 'P1' AS performer_id, 'T1' AS title_id, "
+                     "'syndication' AS market, 250 AS amount_cents, 44 AS ph_cents")
+    con.close()
+    shutil.move(first, tmp_path / "after")
+    result = CliRunner().invoke(app, ["--data-dir", str(tmp_path / "after"), "residuals", "lines"],
+                                env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "L-moved" in result.output

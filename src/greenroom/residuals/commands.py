@@ -13,6 +13,8 @@ from greenroom.cli_support import console, fail, settings_from
 from greenroom.money import format_cents
 
 if TYPE_CHECKING:
+    import duckdb
+
     from greenroom.residuals.summary import Summary
 
 app = typer.Typer(no_args_is_help=True)
@@ -41,15 +43,31 @@ def compute_command(ctx: typer.Context) -> None:
     print_summary(summarize(con))
 
 
+def _reader(ctx: typer.Context) -> duckdb.DuckDBPyConnection:
+    """A read-only connection whose line views point at the line files where they now are."""
+    from greenroom.residuals.engine import ensure_output_tables
+    from greenroom.residuals.store import lines_moved
+    from greenroom.store.analytics import connect
+
+    settings = settings_from(ctx)
+    con = connect(settings, read_only=True)
+    if lines_moved(con):
+        # The data directory was moved: point the views at the files once, then read as asked.
+        con.close()
+        with connect(settings) as writer:
+            ensure_output_tables(writer)
+        con = connect(settings, read_only=True)
+    return con
+
+
 @app.command("explain")
 def explain_command(
     ctx: typer.Context, line_id: Annotated[str, typer.Argument(help="A line id, e.g. L1a2b3c4d5e6f7a8b.")]
 ) -> None:
     """Explain one residual line in plain words, with every value's citation."""
     from greenroom.residuals.explain import explain_line, plain_words
-    from greenroom.store.analytics import connect
 
-    con = connect(settings_from(ctx), read_only=True)
+    con = _reader(ctx)
     try:
         console.print(plain_words(explain_line(con, line_id)), markup=False, highlight=False)
     except KeyError as exc:
@@ -65,9 +83,7 @@ def lines_command(
     limit: Annotated[int, typer.Option(help="At most this many lines.")] = 20,
 ) -> None:
     """List residual lines, filtered by performer, title or market."""
-    from greenroom.store.analytics import connect
-
-    con = connect(settings_from(ctx), read_only=True)
+    con = _reader(ctx)
     where, args = [], []
     for col, val in (("performer_id", performer), ("title_id", title), ("market", market)):
         if val:
@@ -86,9 +102,8 @@ def lines_command(
 def summary_command(ctx: typer.Context) -> None:
     """Totals by market and agreement, top titles and performers, exceptions."""
     from greenroom.residuals.summary import summarize
-    from greenroom.store.analytics import connect
 
-    print_summary(summarize(connect(settings_from(ctx), read_only=True)))
+    print_summary(summarize(_reader(ctx)))
 
 
 @app.command("exceptions")

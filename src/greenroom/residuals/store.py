@@ -133,6 +133,13 @@ def _exists(con: duckdb.DuckDBPyConnection, name: str, kind: str) -> bool:
                        "AND schema_name = current_schema()", [name]).fetchall() != [(0,)]
 
 
+def lines_moved(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the views point at files somewhere else (the data directory was moved): a connection that
+    may write has to point them again (ensure_line_store)."""
+    state = _state(con)
+    return state is not None and state[1] != str(lines_root(con))
+
+
 def ensure_line_store(con: duckdb.DuckDBPyConnection) -> None:
     """Create the line store if missing and point its views at the files, moving lines of an older store
     (DuckDB tables) into files the first time."""
