@@ -28,9 +28,13 @@ AI_UNKNOWN_ROWS = 200
 """AI-compensation amounts the consent registry could not work out, listed in the report (the rest counted)."""
 
 
+def _has(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return analytics.relation_type(con, name) is not None
+
+
 def has_balances(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether an audit run has built the balances table."""
-    return _has_table(con, BALANCES_TABLE)
+    return _has(con, BALANCES_TABLE)
 
 
 def query_rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
@@ -185,12 +189,6 @@ def held_report(settings: Settings, payer: str | None = None, examples: int = 3)
     return [acc[k] for k in sorted(acc)]
 
 
-def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    """Whether the analytics database has a table (or view) of that name."""
-    row = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()
-    return row is not None and row[0] > 0
-
-
 def ai_unknown_report(settings: Settings, payer: str | None = None, limit: int = AI_UNKNOWN_ROWS) -> dict[str, Any]:
     """The AI compensation the consent registry's last posted run could not price: how many, the first limit
     (performer, project and its title name, producer, use or session, why), and that run's own count.
@@ -202,17 +200,17 @@ def ai_unknown_report(settings: Settings, payer: str | None = None, limit: int =
     with analytics.connect(settings) as con:
         # Only read: before the consent registry has posted a run there is nothing to report, and the report
         # must not create the registry's tables.
-        if not _has_table(con, AI_UNKNOWN):
+        if not _has(con, AI_UNKNOWN):
             return out
         out["recorded"] = True
         items = unknown_amounts(con)
         names: dict[str, str] = {}
-        if _has_table(con, "titles"):
+        if _has(con, "titles"):
             projects = sorted({str(r["title_id"]) for r in items if r["title_id"]})
             if projects:
                 names = {str(t): str(n) for t, n in con.execute(
                     "SELECT title_id, name FROM titles WHERE title_id IN (SELECT unnest(?))", [projects]).fetchall()}
-        if _has_table(con, AI_RUNS):
+        if _has(con, AI_RUNS):
             run = con.execute(f"SELECT run_id, stored_at, not_priced FROM {AI_RUNS} "
                               "ORDER BY run_id DESC LIMIT 1").fetchone()
             if run is not None:

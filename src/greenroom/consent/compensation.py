@@ -21,6 +21,7 @@ from greenroom.consent.registry import Snapshot
 from greenroom.contracts.params import DatedValue, Pack, load_pack
 from greenroom.money import apply_ppm
 from greenroom.residuals.engine import LINES_DDL as ENGINE_LINES_DDL
+from greenroom.store.analytics import relation_type
 
 MARKET = "ai_replica"
 VERSION = "2026.1"
@@ -398,8 +399,7 @@ def days_without_engagement(con: duckdb.DuckDBPyConnection) -> list[tuple[str, s
     """(performer, title, use, days) of stored days of digital performance that the residuals engine cannot
     count yet: no engagement of that performer on that title is loaded."""
     ensure_table(con)
-    row = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'engagements'").fetchone()
-    missing = "TRUE" if not (row and row[0]) else (
+    missing = "TRUE" if relation_type(con, "engagements") is None else (
         "NOT EXISTS (SELECT 1 FROM engagements e WHERE e.performer_id = a.performer_id AND e.title_id = a.title_id)")
     rows = con.execute(f"SELECT performer_id, title_id, use_id, days FROM {PERFORMED_TABLE} a WHERE {missing} "
                        "ORDER BY performer_id, title_id, use_id").fetchall()

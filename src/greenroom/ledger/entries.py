@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 import duckdb
 
+from greenroom.store.analytics import TABLE, VIEW, relation_type
+
 OWED = "owed"
 PAID = "paid"
 KINDS = (OWED, PAID)
@@ -108,25 +110,16 @@ class PostResult:
 
 def ensure_ledger(con: duckdb.DuckDBPyConnection) -> None:
     """Create the ledger's tables and the ledger_entries view if missing, moving a table-era ledger across."""
-    if _is_view(con, "ledger_entries"):
+    kind = relation_type(con, "ledger_entries")
+    if kind == VIEW:
         return
-    if _is_table(con, "ledger_entries"):
+    if kind == TABLE:
         # A ledger from before batches by reference: its entries become the stored ones, unchanged.
         con.execute(f"ALTER TABLE ledger_entries RENAME TO {STORED}")
     con.execute(ENTRIES_DDL)
     con.execute(BATCHES_DDL)
     con.execute("ALTER TABLE ledger_batches ADD COLUMN IF NOT EXISTS source_sql VARCHAR")
     _build_view(con)
-
-
-def _is_view(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND schema_name = current_schema()",
-                       [name]).fetchall() != [(0,)]
-
-
-def _is_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary "
-                       "AND schema_name = current_schema()", [name]).fetchall() != [(0,)]
 
 
 def _build_view(con: duckdb.DuckDBPyConnection) -> None:

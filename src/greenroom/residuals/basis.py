@@ -11,6 +11,7 @@ import duckdb
 from greenroom.contracts.params import Pack
 from greenroom.contracts.sql import value_sql
 from greenroom.money import mul_div_half_up
+from greenroom.store.analytics import relation_type
 
 DAY_SCALE = "minimums.day_performer"
 # Written by the consent registry (`greenroom consent compensation --post`): days of digital performance
@@ -71,11 +72,7 @@ GROUP BY a.performer_id, a.title_id, a.ai_days"""
 
 def has_performed_days(con: duckdb.DuckDBPyConnection) -> bool:
     """True when the consent registry has stored days of digital performance in this database."""
-    # Only the current database's: an attached one's table would not resolve by its bare name.
-    row = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ? "
-                      "AND table_catalog = current_database() AND table_schema = current_schema()",
-                      [AI_DAYS_TABLE]).fetchone()
-    return bool(row and row[0])
+    return relation_type(con, AI_DAYS_TABLE) is not None
 
 
 def performed_days(con: duckdb.DuckDBPyConnection, engagement_id: str) -> list[tuple[str, int]]:

@@ -23,6 +23,8 @@ from typing import Any
 
 import duckdb
 
+from greenroom.store.analytics import TABLE, VIEW, relation_type
+
 # The full shape of a line, as the view yields it (other tables of lines, such as the consent
 # registry's AI compensation, are created from it).
 LINES_DDL = """
@@ -120,17 +122,10 @@ def lines_root(con: duckdb.DuckDBPyConnection) -> Path:
 
 
 def _state(con: duckdb.DuckDBPyConnection) -> tuple[int, str] | None:
-    if not _exists(con, STATE, "TABLE"):
+    if relation_type(con, STATE) is None:
         return None
     row = con.execute(f"SELECT current_set, root FROM {STATE}").fetchone()
     return (int(row[0]), str(row[1])) if row else None
-
-
-def _exists(con: duckdb.DuckDBPyConnection, name: str, kind: str) -> bool:
-    catalog = "duckdb_views()" if kind == "VIEW" else "duckdb_tables()"
-    column = "view_name" if kind == "VIEW" else "table_name"
-    return con.execute(f"SELECT count(*) FROM {catalog} WHERE {column} = ? AND NOT temporary "
-                       "AND schema_name = current_schema()", [name]).fetchall() != [(0,)]
 
 
 def lines_moved(con: duckdb.DuckDBPyConnection) -> bool:
@@ -145,7 +140,7 @@ def ensure_line_store(con: duckdb.DuckDBPyConnection) -> None:
     (DuckDB tables) into files the first time."""
     state = _state(con)
     root = lines_root(con)
-    if state is not None and state[1] == str(root) and _exists(con, "residual_lines", "VIEW"):
+    if state is not None and state[1] == str(root) and relation_type(con, "residual_lines") == VIEW:
         return
     for ddl in _META_DDL:
         con.execute(ddl)
@@ -167,12 +162,12 @@ def ensure_line_store(con: duckdb.DuckDBPyConnection) -> None:
 
 def _migrate_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Lines kept in DuckDB tables by earlier versions go into the current set, ids and explanations unchanged."""
-    if _exists(con, CONTEXTS, "TABLE"):
+    if relation_type(con, CONTEXTS) == TABLE:
         append(con, "contexts", f"SELECT * FROM {CONTEXTS}")
         append(con, "amounts", f"SELECT *, false AS unpriced FROM {AMOUNTS}")
         con.execute(f"DROP TABLE {AMOUNTS}")
         con.execute(f"DROP TABLE {CONTEXTS}")
-    if _exists(con, "residual_lines", "TABLE"):
+    if relation_type(con, "residual_lines") == TABLE:
         con.execute("ALTER TABLE residual_lines RENAME TO residual_lines_v1")
         publish(con)
         store_lines(con, "SELECT * FROM residual_lines_v1")
