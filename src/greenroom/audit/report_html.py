@@ -102,9 +102,6 @@ difference and the interest): <code>greenroom audit show ID</code>. Claims to a 
 <code>greenroom audit claim-statement PAYER</code>.</p>
 
 {% set u = d.ai_unknown %}
-{% set mismatch %}{% if u.not_priced is not none and not u.other_producers and u.not_priced != u['count'] %}
-Warning: compensation run {{ u.run_id }} recorded {{ "{:,}".format(u.not_priced) }} not priced;
-{{ "{:,}".format(u['count']) }} are stored.{% endif %}{% endset %}
 <h2>AI compensation that could not be worked out</h2>
 {% if not u.recorded %}
 <p class="small">The consent registry has not posted AI compensation yet, so there is nothing it could not price.</p>
@@ -112,7 +109,7 @@ Warning: compensation run {{ u.run_id }} recorded {{ "{:,}".format(u.not_priced)
 <p class="small">None: the consent registry priced every AI use and session{{ ' of ' ~ d.payer if d.payer else '' }}
 {% if u.run_id %} (compensation run {{ u.run_id }}){% endif %}.
 {% if u.other_producers %}{{ "{:,}".format(u.other_producers) }} could not be priced for other producers (see the
-report for all payers).{% endif %}{{ mismatch }}</p>
+report for all payers).{% endif %}{{ u.warning }}</p>
 {% else %}
 <p class="small">{{ "{:,}".format(u['count']) }} AI {{ 'use or session' if u['count'] == 1 else 'uses and sessions' }}
 could not be priced{% if u.run_id %} in compensation run {{ u.run_id }} ({{ u.stored_at }}){% endif %}: no amount for
@@ -120,7 +117,7 @@ them is owed in the ledger, so the audit cannot check them until the missing fac
 registry and the compensation is posted again (<code>greenroom consent compensation --post</code>).
 {% if u.more %}The first {{ u.rows|length }} are listed; {{ "{:,}".format(u.more) }} more are not shown.{% endif %}
 {% if u.other_producers %}{{ "{:,}".format(u.other_producers) }} more are for other producers (see the report for all
-payers).{% endif %}{{ mismatch }}</p>
+payers).{% endif %}{{ u.warning }}</p>
 <table><tr><th>performer</th><th>project</th><th>title</th><th>producer</th><th>use or session</th>
 <th>what is missing / why</th></tr>
 {% for r in u.rows %}<tr><td>{{ r.performer_id }}</td><td>{{ r.project }}</td><td>{{ r.title }}</td>

@@ -76,14 +76,6 @@ def render_audit_report_pdf(data: dict[str, Any]) -> bytes:
     return pdf.to_bytes()
 
 
-def _mismatch(u: dict[str, Any]) -> str:
-    """A warning when the compensation run counted a different number not priced than the table holds."""
-    if u["not_priced"] is None or u["other_producers"] or u["not_priced"] == u["count"]:
-        return ""
-    return (f" Warning: compensation run {u['run_id']} recorded {u['not_priced']:,} not priced; "
-            f"{u['count']:,} are stored.")
-
-
 def _ai_unknown(pdf: ReportPDF, u: dict[str, Any], payer: str | None) -> None:
     """The AI compensation the consent registry could not price: one line when there is none, else a table."""
     others = (f" {u['other_producers']:,} more are for other producers (see the report for all payers)."
@@ -95,14 +87,14 @@ def _ai_unknown(pdf: ReportPDF, u: dict[str, Any], payer: str | None) -> None:
     run = f" (compensation run {u['run_id']})" if u["run_id"] else ""
     if not u["count"]:
         pdf.para(f"None: the consent registry priced every AI use and session{' of ' + payer if payer else ''}{run}."
-                 + others + _mismatch(u), 8)
+                 + others + u["warning"], 8)
         return
     things = "use or session" if u["count"] == 1 else "uses and sessions"
     pdf.para(f"{u['count']:,} AI {things} could not be priced{run}: no amount for them is owed in the ledger, so "
              "the audit cannot check them until the missing facts are recorded in the consent registry and the "
              "compensation is posted again (`greenroom consent compensation --post`)."
              + (f" The first {len(u['rows'])} are listed; {u['more']:,} more are not shown." if u["more"] else "")
-             + others + _mismatch(u), 8)
+             + others + u["warning"], 8)
     pdf.grid(["performer", "project", "title", "producer", "use or session", "what is missing / why"],
              [[r["performer_id"], r["project"], r["title"], r["producer"], r["subject_id"], r["reason"]]
               for r in u["rows"]],

@@ -196,7 +196,7 @@ def ai_unknown_report(settings: Settings, payer: str | None = None, limit: int =
     For one payer only the items whose producer is that payer are listed; the others are counted, not dropped.
     """
     out: dict[str, Any] = {"recorded": False, "run_id": None, "stored_at": None, "not_priced": None, "count": 0,
-                           "rows": [], "more": 0, "other_producers": 0}
+                           "rows": [], "more": 0, "other_producers": 0, "warning": ""}
     with analytics.connect(settings) as con:
         # Only read: before the consent registry has posted a run there is nothing to report, and the report
         # must not create the registry's tables.
@@ -225,4 +225,8 @@ def ai_unknown_report(settings: Settings, payer: str | None = None, limit: int =
                     "title": names.get(str(r["title_id"]), ""), "producer": r["producer"] or "",
                     "subject_id": r["subject_id"] or "", "reason": r["reason"] or ""} for r in items[:limit]]
     out["more"] = len(items) - len(out["rows"])
+    if out["not_priced"] is not None and not out["other_producers"] and out["not_priced"] != out["count"]:
+        # The run's own count and the stored items disagree: something was written or lost outside the run.
+        out["warning"] = (f" Warning: compensation run {out['run_id']} recorded {out['not_priced']:,} not priced; "
+                          f"{out['count']:,} are stored.")
     return out
