@@ -117,9 +117,11 @@ def post_paid(con: duckdb.DuckDBPyConnection) -> PostResult:
     rows = int(row[0]) if row else 0
     # Rows are only ever added, so their count names the state being posted.
     batch, note = f"remittances:{rows}", f"{rows} remittance rows"
-    if has_stored_entries(con, PAID) or not _row_id_is_key(con):
-        # A ledger that copied paid entries before batches by reference: keep comparing against them.
-        return sync(con, batch, PAID, PAID_SOURCE, complete=False, note=note, keyed=_row_id_is_key(con))
+    keyed = _row_id_is_key(con)
+    if has_stored_entries(con, PAID) or not keyed:
+        # A ledger that copied paid entries before batches by reference (or rows without their key): keep
+        # comparing against them.
+        return sync(con, batch, PAID, PAID_SOURCE, complete=False, note=note, keyed=keyed)
     if batch_posted(con, batch):
         return PostResult(batch, 0, 0, already=True)
     con.execute(PAID_THROUGH_DDL)
