@@ -18,7 +18,7 @@ from greenroom.ingest.tables import ensure_tables
 from greenroom.residuals.basis import build_basis
 from greenroom.residuals.formulas import FORMULAS
 from greenroom.residuals.formulas.base import POOL_ROW_COLUMNS, ROW_COLUMNS, Formula, FormulaSql, SqlContext
-from greenroom.residuals.staging import ON_DEMAND, build_on_demand, build_staging, release_on_demand
+from greenroom.residuals.staging import SYNDICATION_RUNS, build_staging, build_syndication_runs
 from greenroom.residuals.store import (
     AMOUNTS,
     CONTEXTS,
@@ -93,7 +93,7 @@ def compute(
     formulas = list(formulas) if formulas is not None else list(FORMULAS)
     run_id = _scalar(con, "SELECT COALESCE(MAX(run_id), 0) + 1 FROM compute_runs")
     sweep_sets(con)
-    contexts = _Counter()
+    contexts = 0  # written so far: the next part's first context number
     con.execute("BEGIN TRANSACTION")
     try:
         clear_lines(con)
@@ -104,16 +104,16 @@ def compute(
             build_staging(con, pack)
             todo = [(f, formula_sql(f, pack)) for f in formulas
                     if f.agreement == pack.agreement and _prices_any(f, present)]
-            readers = _readers(todo)
+            readers = _reading(todo, SYNDICATION_RUNS)
             for i, (formula, parts) in enumerate(todo):
-                for table in (t for t, (first, _) in readers.items() if first == i):
-                    build_on_demand(con, pack, table)
+                if readers and i == readers[0]:
+                    build_syndication_runs(con, pack)
                 if progress:
                     progress(formula.id)
                 for part in parts:
-                    _store_part(con, formula, part, pack.agreement, run_id, contexts)
-                for table in (t for t, (_, last) in readers.items() if last == i):
-                    release_on_demand(con, table)
+                    contexts += _store_part(con, formula, part, pack.agreement, run_id, contexts)
+                if readers and i == readers[-1]:
+                    con.execute(f"DROP TABLE {SYNDICATION_RUNS}")  # a copy of every syndication row
         publish(con)
         _check_contexts_unique(con)
         # Lines a formula could not price (a value not in force, a figure missing) make their
@@ -137,16 +137,10 @@ def compute(
     return result
 
 
-def _readers(todo: Sequence[tuple[Formula, tuple[FormulaSql, ...]]]) -> dict[str, tuple[int, int]]:
-    """For each table staged on demand that a formula reads: the index of the first and last such formula."""
-    out: dict[str, tuple[int, int]] = {}
-    for table in ON_DEMAND:
-        name = re.compile(rf"\b{re.escape(table)}\b")
-        reading = [i for i, (_, parts) in enumerate(todo)
-                   if any(name.search(p.rows) or name.search(p.lines) for p in parts)]
-        if reading:
-            out[table] = (reading[0], reading[-1])
-    return out
+def _reading(todo: Sequence[tuple[Formula, tuple[FormulaSql, ...]]], table: str) -> list[int]:
+    """The indexes of the formulas whose SQL reads a table."""
+    name = re.compile(rf"\b{re.escape(table)}\b")
+    return [i for i, (_, parts) in enumerate(todo) if any(name.search(p.rows) or name.search(p.lines) for p in parts)]
 
 
 def _markets_present(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str, str]]:
@@ -168,21 +162,15 @@ def _prices_any(formula: Formula, present: set[tuple[str, str, str]]) -> bool:
 _LINE_KEY_SQL = "CAST(md5_number({}) & CAST(18446744073709551615 AS UHUGEINT) AS UBIGINT)"
 
 
-class _Counter:
-    """How many contexts a run has written so far: the next part's first context number."""
-
-    def __init__(self) -> None:
-        self.next = 0
-
-
 def _store_part(con: duckdb.DuckDBPyConnection, formula: Formula, fs: FormulaSql, agreement: str,
-                run_id: int, contexts: _Counter) -> None:
-    """Stage a formula's rows, store them as contexts, then store its lines with the P&H split."""
+                run_id: int, first_context: int) -> int:
+    """Stage a formula's rows, store them as contexts numbered from first_context, then store its lines with
+    the P&H split; returns how many contexts it stored."""
     key = _LINE_KEY_SQL.format(f"'{formula.id}|' || r_exhibition_id || '|' || r_component")
     con.execute(f"CREATE OR REPLACE TEMP TABLE formula_rows AS SELECT *, {key} AS line_key, "
-                f"{contexts.next} + row_number() OVER () - 1 AS context_no FROM ({fs.rows})")
+                f"{first_context} + row_number() OVER () - 1 AS context_no FROM ({fs.rows})")
     row_cols = ROW_COLUMNS + POOL_ROW_COLUMNS
-    contexts.next += append(con, "contexts", f"""
+    stored = append(con, "contexts", f"""
 SELECT context_no, line_key, {run_id} AS run_id, '{agreement}' AS agreement, '{formula.id}' AS formula_id,
        '{formula.version}' AS formula_version, {', '.join(f'r_{c} AS {c}' for c in row_cols)},
        r_params AS params, r_unverified AS unverified
@@ -196,6 +184,7 @@ SELECT context_no, performer_id, engagement_id, basis_cents, rate_ppm, gross_cen
        CASE WHEN includes_ph THEN gross_cents - {inclusive_amount} ELSE {ctx.pct('gross_cents', 'ph_rate_ppm')} END
          AS ph_cents, NULL::VARCHAR AS line_id, gross_cents IS NULL AS unpriced
 FROM ({fs.lines})""")
+    return stored
 
 
 def _check_contexts_unique(con: duckdb.DuckDBPyConnection) -> None:

@@ -15,11 +15,10 @@ from greenroom.residuals.basis import DAY_SCALE, WEEKLY_SCALE
 UNITS_182_VALUES = (1, 2, 3)
 CAST_182 = "cast_units_182"
 TITLE_BASIS = "title_basis"
-# The syndication rows classified once per run (formulas._free_tv_util.syndication_runs_sql).
+# The syndication rows classified once per run (formulas._free_tv_util.syndication_runs_sql). Built only
+# when a formula of the run reads it and dropped after the last one does, so a run without syndication never
+# builds it and the basic-cable step never holds it.
 SYNDICATION_RUNS = "syndication_runs"
-# Tables built only when a formula in the run reads them, and dropped after the last one does, so a
-# run without syndication never builds syndication_runs and the basic-cable step never holds it.
-ON_DEMAND = (SYNDICATION_RUNS,)
 
 
 def build_staging(con: duckdb.DuckDBPyConnection, pack: Pack) -> None:
@@ -34,21 +33,14 @@ FROM titles t WHERE t.agreement = '{pack.agreement}'""")
     _build_cast_182(con)
 
 
-def build_on_demand(con: duckdb.DuckDBPyConnection, pack: Pack, table: str) -> None:
-    """Materialise one of ON_DEMAND for a pack (the engine does it before the first formula reading it)."""
-    if table != SYNDICATION_RUNS:
-        raise ValueError(f"{table} is not a table staged on demand")
+def build_syndication_runs(con: duckdb.DuckDBPyConnection, pack: Pack) -> None:
+    """Materialise SYNDICATION_RUNS for a pack (the engine does it before the first formula reading it)."""
     # Imported here: the formulas import this module for its table names.
     from greenroom.residuals.formulas._free_tv_util import syndication_runs_sql
 
     # Every syndication run classified and renumbered once (windows over each title's runs), for
     # the schedule, Sideletter B and partial-market rules alike.
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {syndication_runs_sql(pack)}")
-
-
-def release_on_demand(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """Drop a table of ON_DEMAND once the last formula reading it is done (it holds a copy of its rows)."""
-    con.execute(f"DROP TABLE IF EXISTS {table}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {SYNDICATION_RUNS} AS {syndication_runs_sql(pack)}")
 
 
 def _build_cast_182(con: duckdb.DuckDBPyConnection) -> None:
