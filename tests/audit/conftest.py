@@ -182,3 +182,14 @@ def cli(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callabl
         return runner.invoke(root, ["audit", *args], catch_exceptions=False)
 
     yield run
+
+
+def plant_ai_unknown(settings: Settings, *unknown: tuple[str, str, str, str, str]) -> int:
+    """Post, through the consent registry's own writer, a compensation run that could not price these
+    (use, performer, project, producer, why); returns the run id."""
+    from greenroom.consent.compensation import Result, write_lines
+
+    result = Result(unknown=[(u, p, why) for u, p, _, _, why in unknown],
+                    about={u: (project, producer) for u, _, project, producer, _ in unknown})
+    with duckdb.connect(str(settings.duckdb_path)) as con:
+        return write_lines(con, result)

@@ -10,10 +10,10 @@ from greenroom.audit import charts
 from greenroom.audit.report_html import audit_report_data, audit_report_html
 from greenroom.audit.report_pdf import audit_report_pdf
 from greenroom.audit.reports import NO_PAYER
-from greenroom.consent.compensation import RUNS_TABLE, UNKNOWN_TABLE, Result, write_lines
+from greenroom.consent.compensation import RUNS_TABLE, UNKNOWN_TABLE
 from greenroom.store import analytics
 
-from .conftest import paid_in_full, pay
+from .conftest import paid_in_full, pay, plant_ai_unknown
 
 
 def _pdf_text(data: bytes) -> str:
@@ -92,17 +92,8 @@ def test_bad_input_is_in_the_report_nothing_lost(union, remit, audit) -> None:
     assert "rows not loaded" in text.lower() and "CAD" in text
 
 
-def _plant_unknown(settings, *unknown: tuple[str, str, str, str, str]) -> int:
-    """Post a compensation run, through the consent registry's own writer, that could not price these
-    (use, performer, project, producer, why)."""
-    result = Result(unknown=[(u, p, why) for u, p, _, _, why in unknown],
-                                 about={u: (project, producer) for u, _, project, producer, _ in unknown})
-    with analytics.connect(settings) as con:
-        return write_lines(con, result)
-
-
 def test_ai_compensation_not_priced_is_in_the_report(union, remit, audit) -> None:
-    run = _plant_unknown(union, ("U-77", "P2", "T3", "Northlight", "no background day rate for 2021"))
+    run = plant_ai_unknown(union, ("U-77", "P2", "T3", "Northlight", "no background day rate for 2021"))
     remit(paid_in_full())
     audit()
     u = audit_report_data(union)["ai_unknown"]
@@ -126,7 +117,7 @@ def test_ai_compensation_not_priced_is_in_the_report(union, remit, audit) -> Non
 
 
 def test_report_says_when_everything_was_priced(union, remit, audit) -> None:
-    _plant_unknown(union)
+    plant_ai_unknown(union)
     remit(paid_in_full())
     audit()
     assert audit_report_data(union)["ai_unknown"]["count"] == 0

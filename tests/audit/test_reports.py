@@ -12,10 +12,10 @@ from greenroom.audit.reports import (
     payer_report,
     title_report,
 )
-from greenroom.consent.compensation import UNKNOWN_TABLE, Result, write_lines
+from greenroom.consent.compensation import UNKNOWN_TABLE
 from greenroom.store import analytics
 
-from .conftest import paid_in_full
+from .conftest import paid_in_full, plant_ai_unknown
 
 
 def test_report_rows(union, remit, audit) -> None:
@@ -41,11 +41,7 @@ def test_report_rows(union, remit, audit) -> None:
 
 
 def test_ai_unknown_rows_are_capped_and_counted(union) -> None:
-    unknown = [(f"U-{i}", "P1", "T1", "Northlight", f"no rate {i}") for i in range(3)]
-    result = Result(unknown=[(u, p, why) for u, p, _, _, why in unknown],
-                    about={u: (project, producer) for u, _, project, producer, _ in unknown})
-    with analytics.connect(union) as con:
-        run = write_lines(con, result)
+    run = plant_ai_unknown(union, *((f"U-{i}", "P1", "T1", "Northlight", f"no rate {i}") for i in range(3)))
     u = ai_unknown_report(union, limit=2)
     assert (u["count"], len(u["rows"]), u["more"], u["not_priced"]) == (3, 2, 1, 3)
     assert [r["subject_id"] for r in u["rows"]] == ["U-0", "U-1"]

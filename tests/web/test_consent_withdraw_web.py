@@ -9,17 +9,24 @@ from greenroom.web.security import WebConfig
 from tests.web.conftest import Union, signed_in_as
 
 
+def _consented_replica(ba, pid: str, kind: str, agreement: str, producer: str, project: str, description: str,
+                       signed_on: str) -> str:
+    """Record a replica of this performer and a consent to use it on one project; returns the replica id."""
+    replica = ba.post(f"/api/consent/members/{pid}/replicas",
+                      json={"kind": kind, "agreement": agreement, "producer": producer}).json()["replica_id"]
+    ba.post(f"/api/consent/members/{pid}/consents",
+            json={"replica_id": replica, "producer": producer, "projects": [project], "description": description,
+                  "signed_on": signed_on})
+    return str(replica)
+
+
 def test_withdraw_a_conflicting_report_and_show_unpriced_pay(union: Union, app_config: WebConfig) -> None:
     # A performer of this test's own: the union is shared by the session's tests.
     pid = f"P-WD-{uuid.uuid4().hex[:8]}"
     record_performer(union.settings, pid, "Withdrawal Test")
     with signed_in_as(union, app_config, "business") as ba:
-        replica = ba.post(f"/api/consent/members/{pid}/replicas",
-                          json={"kind": "independently_created", "agreement": "sag-aftra-tv-theatrical",
-                                "producer": "Northlight Pictures"}).json()["replica_id"]
-        ba.post(f"/api/consent/members/{pid}/consents",
-                json={"replica_id": replica, "producer": "Northlight Pictures", "projects": ["Silver Lake"],
-                      "description": "archive cameo in scene 9", "signed_on": "2024-06-01"})
+        replica = _consented_replica(ba, pid, "independently_created", "sag-aftra-tv-theatrical", "Northlight Pictures",
+                                     "Silver Lake", "archive cameo in scene 9", "2024-06-01")
         use = {"replica_id": replica, "producer": "Northlight Pictures", "project": "Silver Lake",
                "start_date": "2024-07-01"}
         first = ba.post(f"/api/consent/members/{pid}/uses", json={**use, "days": 1}).json()
@@ -53,12 +60,8 @@ def test_a_use_reported_through_the_api_carries_notice_and_content(union: Union,
     pid = f"P-UN-{uuid.uuid4().hex[:8]}"
     record_performer(union.settings, pid, "Notice Test")
     with signed_in_as(union, app_config, "business") as ba:
-        replica = ba.post(f"/api/consent/members/{pid}/replicas",
-                          json={"kind": "employment_based", "agreement": "sag-aftra-commercials",
-                                "producer": "Meridian Ads"}).json()["replica_id"]
-        ba.post(f"/api/consent/members/{pid}/consents",
-                json={"replica_id": replica, "producer": "Meridian Ads", "projects": ["Spot 1"],
-                      "description": "digital replica rider: 30-second online spot", "signed_on": "2025-08-01"})
+        replica = _consented_replica(ba, pid, "employment_based", "sag-aftra-commercials", "Meridian Ads", "Spot 1",
+                                     "digital replica rider: 30-second online spot", "2025-08-01")
         r = ba.post(f"/api/consent/members/{pid}/uses",
                     json={"replica_id": replica, "producer": "Meridian Ads", "project": "Spot 1",
                           "start_date": "2025-08-10", "rate_cents": 100000, "notified_at": "2025-08-09T09:00"})
