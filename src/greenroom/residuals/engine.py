@@ -27,6 +27,7 @@ from greenroom.residuals.store import (
     append,
     clear_lines,
     ensure_line_store,
+    line_key_sql,
     publish,
     sweep_sets,
 )
@@ -156,17 +157,11 @@ def _prices_any(formula: Formula, present: set[tuple[str, str, str]]) -> bool:
     return any((m, k, formula.agreement) in present for m in formula.markets for k in formula.kinds)
 
 
-# md5_number_upper(s), the same UBIGINT (line ids must not change) at a quarter of the CPU: DuckDB
-# defines that macro by casting the 128-bit md5 to a bit string and back, while its value is only
-# the md5 number's low 64 bits (its bits 65 to 128 as a bit string), which a mask takes directly.
-_LINE_KEY_SQL = "CAST(md5_number({}) & CAST(18446744073709551615 AS UHUGEINT) AS UBIGINT)"
-
-
 def _store_part(con: duckdb.DuckDBPyConnection, formula: Formula, fs: FormulaSql, agreement: str,
                 run_id: int, first_context: int) -> int:
     """Stage a formula's rows, store them as contexts numbered from first_context, then store its lines with
     the P&H split; returns how many contexts it stored."""
-    key = _LINE_KEY_SQL.format(f"'{formula.id}|' || r_exhibition_id || '|' || r_component")
+    key = line_key_sql(f"'{formula.id}|' || r_exhibition_id || '|' || r_component")
     con.execute(f"CREATE OR REPLACE TEMP TABLE formula_rows AS SELECT *, {key} AS line_key, "
                 f"{first_context} + row_number() OVER () - 1 AS context_no FROM ({fs.rows})")
     row_cols = ROW_COLUMNS + POOL_ROW_COLUMNS
