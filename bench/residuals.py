@@ -161,7 +161,7 @@ class _TimedConnection:
         started = time.perf_counter()
         result = self._con.execute(sql, *args)
         head = " ".join(sql.split())[:60]
-        if head.startswith(("COPY (SELECT CAST(context_no", "CREATE OR REPLACE TEMP TABLE formula_rows")):
+        if head.startswith(("COPY (SELECT CAST(context_no", "CREATE OR REPLACE TEMP TABLE formula_rows_staged")):
             label = f"formula {self.formula}"
         elif any(f"TEMP TABLE {t}" in head for t in ("basis", "title_basis", "cast_units")):
             label = "basis"

@@ -56,8 +56,8 @@ class FormulaSql:
     """A formula's SQL in its two steps.
 
     rows: one row per exhibition (or exhibition and part) with r_<name> for ROW_COLUMNS and
-    POOL_ROW_COLUMNS, params and unverified (the engine stages it as the table formula_rows, adding
-    context_no). lines: over formula_rows x, one row per performer: context_no, PERFORMER_COLUMNS,
+    POOL_ROW_COLUMNS, params and unverified (the engine stages it and reads it as formula_rows, which
+    adds context_no). lines: over formula_rows x, one row per performer: context_no, PERFORMER_COLUMNS,
     includes_ph and ph_rate_ppm.
     """
 
