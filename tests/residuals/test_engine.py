@@ -74,3 +74,15 @@ def test_a_date_before_the_first_minimum_is_an_exception_not_a_guess():
     assert result.exceptions == 1
     (reason,) = con.execute("SELECT reason FROM compute_exceptions").fetchone()
     assert "parameter" in reason
+
+
+def test_context_numbers_count_from_zero_without_gaps_across_formulas():
+    # Two markets, so two formulas number their rows one after the other.
+    exhibitions = [{"exhibition_id": f"X{i}", "title_id": "T1", "market": market, "territory": "US",
+                    "start_date": "2017-06-01", "run_number": 2}
+                   for i, market in enumerate(["theatrical", "theatrical", "network_prime", "network_prime"])]
+    con, result = run([TITLE], CAST, exhibitions)
+    assert result.balanced and result.exhibitions_priced == 4
+    numbers = con.execute("SELECT formula_id, context_no FROM line_contexts ORDER BY context_no").fetchall()
+    assert len({f for f, _ in numbers}) == 2
+    assert [n for _, n in numbers] == list(range(4))

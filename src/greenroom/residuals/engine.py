@@ -168,10 +168,12 @@ def _store_part(con: duckdb.DuckDBPyConnection, formula: Formula, fs: FormulaSql
     key = line_key_sql(f"'{formula.id}|' || r_exhibition_id || '|' || r_component")
     con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGED_ROWS} AS SELECT *, {key} AS line_key FROM ({fs.rows})")
     # Contexts are numbered by row position: a numbering window (row_number() OVER ()) would carry every
-    # column through one thread, which at 10M rows took three times as long as making the rows.
+    # column through one thread, which at 10M rows took three times as long as making the rows. Row ids
+    # made inside a transaction start at a large offset, so the numbers count from the lowest.
+    low, high = con.execute(f"SELECT MIN(rowid), MAX(rowid) FROM {STAGED_ROWS}").fetchone() or (None, None)
     con.execute(f"CREATE OR REPLACE TEMP VIEW formula_rows AS "
-                f"SELECT *, {first_context} + rowid AS context_no FROM {STAGED_ROWS}")
-    positions = _scalar(con, f"SELECT COALESCE(MAX(rowid) + 1, 0) FROM {STAGED_ROWS}")
+                f"SELECT *, {first_context - (low or 0)} + rowid AS context_no FROM {STAGED_ROWS}")
+    positions = 0 if low is None else int(high) - int(low) + 1
     row_cols = ROW_COLUMNS + POOL_ROW_COLUMNS
     append(con, "contexts", f"""
 SELECT context_no, line_key, {run_id} AS run_id, '{agreement}' AS agreement, '{formula.id}' AS formula_id,
