@@ -6,8 +6,10 @@
 What is measured, for each row count N, each variant in its own subprocess (so peak RSS is that
 variant's alone, read from VmHWM in the child):
 
-* engine: a fresh DuckDB file in a temp dir, the input Parquet loaded into the engine's tables
-  (greenroom.ingest.tables DDL), greenroom.residuals.engine.compute with the formulas that price the
+* engine: a fresh DuckDB file in a temp dir whose input tables are views over the input Parquet (the
+  greenroom.ingest.tables columns and types), as the hand-written query reads the files; with
+  --engine-input tables the files are first loaded into those DuckDB tables, and the load is counted.
+  Then greenroom.residuals.engine.compute with the formulas that price the
   benchmark's markets, which stores the lines as Parquet files beside the database: files of per-line
   amounts (performer, engagement, basis, rate, gross, units, amount, P&H, note) and files of the
   formula rows they belong to (exhibition, market, component, period, pool, P&H terms, due date and
@@ -192,6 +194,21 @@ def _connect(path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def _parquet_input_views(con: duckdb.DuckDBPyConnection, inp: Path) -> None:
+    """The engine's input tables as views over the input Parquet, with the tables' columns and types, so
+    the engine reads the files the hand-written query reads (a column the file lacks is NULL)."""
+    from greenroom.ingest.schemas import SCHEMAS
+    from greenroom.ingest.tables import SQL_TYPES
+
+    for schema in SCHEMAS.values():
+        path = inp / f"{schema.table}.parquet"
+        present = {str(r[0]) for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{path}')").fetchall()}
+        columns = [f"CAST({c.name if c.name in present else 'NULL'} AS {SQL_TYPES[c.type]}) AS {c.name}"
+                   for c in schema.columns]
+        con.execute(f"CREATE VIEW {schema.table} AS SELECT {', '.join(columns)}, CAST(NULL AS BIGINT) AS load_id "
+                    f"FROM read_parquet('{path}')")
+
+
 def run_engine(inp: Path, out: Path, work: Path) -> dict[str, Any]:
     """Parquet in, engine, residual_lines with explanations out."""
     from greenroom.contracts.params import load_pack
@@ -204,10 +221,13 @@ def run_engine(inp: Path, out: Path, work: Path) -> dict[str, Any]:
     steps: list[tuple[str, float]] = []
     started = time.perf_counter()
     con = _connect(work / "engine.duckdb")
-    ensure_tables(con)
-    for kind in KINDS:
-        con.execute(f"INSERT INTO {kind} BY NAME SELECT * FROM read_parquet('{inp / kind}.parquet')")
-    steps.append(("load Parquet into tables", time.perf_counter() - started))
+    if os.environ.get("BENCH_ENGINE_INPUT", "parquet") == "tables":
+        ensure_tables(con)
+        for kind in KINDS:
+            con.execute(f"INSERT INTO {kind} BY NAME SELECT * FROM read_parquet('{inp / kind}.parquet')")
+        steps.append(("load Parquet into tables", time.perf_counter() - started))
+    else:
+        _parquet_input_views(con, inp)
     timed = _TimedConnection(con, steps)
 
     def progress(formula_id: str) -> None:
@@ -811,6 +831,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="run each variant this many times, keep the fastest")
     parser.add_argument("--mem-cap", type=float, default=16 * 1024, help="MiB: stop (or skip) a variant above this")
     parser.add_argument("--timeout", type=float, default=4 * 3600, help="seconds: stop a variant after this")
+    parser.add_argument("--engine-input", choices=("parquet", "tables"), default="parquet",
+                        help="parquet: the engine reads the input files through views, as the hand-written query "
+                             "reads them (default); tables: load them into DuckDB tables first and count the load")
     parser.add_argument("--duckdb-memory-limit", help="SET memory_limit for the engine and SQL variants, e.g. 4GB "
                                                       "(default: greenroom's own, 3GB)")
     # Internal: run one variant in this process.
@@ -827,15 +850,18 @@ def main() -> None:
 
     if args.duckdb_memory_limit:
         os.environ["BENCH_DUCKDB_MEMORY_LIMIT"] = args.duckdb_memory_limit
+    os.environ["BENCH_ENGINE_INPUT"] = args.engine_input
     row_counts = sorted(set(args.rows or DEFAULT_ROWS))
     variants = [v for v in VARIANTS if v in args.variants.split(",")]
     OUT.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     print(f"residuals bench, {stamp}: {os.cpu_count()} CPUs, duckdb {duckdb.__version__}; variants "
-          f"{', '.join(variants)}; each in its own process; ratios are what to read on a shared machine")
+          f"{', '.join(variants)}; engine input: {args.engine_input}; each in its own process; ratios are what "
+          "to read on a shared machine")
     everything: dict[str, Any] = {"started": stamp, "cpus": os.cpu_count(), "duckdb": duckdb.__version__,
                                   "seed": args.seed, "markets": MARKETS,
-                                  "duckdb_memory_limit": args.duckdb_memory_limit, "runs": []}
+                                  "duckdb_memory_limit": args.duckdb_memory_limit,
+                                  "engine_input": args.engine_input, "runs": []}
     all_ok = True
     pandas_mib_per_row, pandas_basis = PANDAS_MIB_PER_ROW_PRIOR, "measured at 1M rows on this data"
     for n in row_counts:
