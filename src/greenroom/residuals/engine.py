@@ -168,7 +168,7 @@ def _store_part(con: duckdb.DuckDBPyConnection, formula: Formula, fs: FormulaSql
     key = line_key_sql(f"'{formula.id}|' || r_exhibition_id || '|' || r_component")
     con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGED_ROWS} AS SELECT *, {key} AS line_key FROM ({fs.rows})")
     # Contexts are numbered by row position: a numbering window (row_number() OVER ()) would carry every
-    # column through one thread, which at 10M rows took three times as long as making the rows. Row ids
+    # column through one thread, which at 10M rows took four times as long as making the rows. Row ids
     # made inside a transaction start at a large offset, so the numbers count from the lowest.
     low, high = con.execute(f"SELECT MIN(rowid), MAX(rowid) FROM {STAGED_ROWS}").fetchone() or (None, None)
     con.execute(f"CREATE OR REPLACE TEMP VIEW formula_rows AS "
