@@ -27,6 +27,8 @@ def test_load_compute_explain_and_summary(tmp_path):
     assert listed.exit_code == 0, listed.output
     with duckdb.connect(str(data / "analytics.duckdb"), read_only=True) as con:
         line_id = con.execute("SELECT line_id FROM residual_lines WHERE amount_cents > 0 LIMIT 1").fetchone()[0]
+        listed_ids = con.execute("SELECT line_id FROM residual_lines ORDER BY period_start, line_id LIMIT 3").fetchall()
+    assert all(i in listed.output for (i,) in listed_ids)  # whole, to copy into `explain`
     explained = invoke(data, "residuals", "explain", line_id)
     assert explained.exit_code == 0, explained.output
     assert "Rule:" in explained.output and "Values used" in explained.output

@@ -20,7 +20,7 @@ from greenroom.audit.report_commands import (
     netflix_bonus_command,
     report_command,
 )
-from greenroom.cli_support import console, err_console, fail, settings_from
+from greenroom.cli_support import console, err_console, fail, print_rows, settings_from
 from greenroom.money import format_cents
 
 # Mirrors greenroom.audit.matching.DEFAULT_THRESHOLD without importing rapidfuzz (tests/test_cli_startup.py).
@@ -162,17 +162,16 @@ def findings_command(
     if not rows:
         console.print("no findings match; run `greenroom audit run` first?")
         return
-    table = Table(title="Findings")
-    for name in ("id", "type", "payer", "title", "performer", "market", "period", "owed", "paid", "difference",
-                 "interest", "status"):
-        table.add_column(name, justify="right" if name in ("id", "owed", "paid", "difference", "interest") else "left")
+    cells = []
     for f in rows:
         state = f.status + (f" ({f.resolution})" if f.resolution else "") + (
             f" by {f.claimed_by}" if f.status == Status.claimed else "")
-        table.add_row(str(f.id), f.type, escape(f.payer or "-"), f.title_id, f.performer_id, f.market,
+        cells.append((str(f.id), f.type, escape(f.payer or "-"), f.title_id, f.performer_id, f.market,
                       f"{f.period_start}..{f.period_end}", format_cents(f.owed_cents), format_cents(f.paid_cents),
-                      format_cents(f.difference_cents), format_cents(f.interest_cents), state)
-    console.print(table)
+                      format_cents(f.difference_cents), format_cents(f.interest_cents), state))
+    money = ("owed", "paid", "difference", "interest")
+    print_rows(("id", "type", "payer", "title", "performer", "market", "period", *money, "status"), cells,
+               whole=("id", "type", *money), right=("id", *money), title="Findings")
 
 
 @app.command("show")

@@ -12,7 +12,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from greenroom.cli_support import console, fail, settings_from
+from greenroom.cli_support import console, fail, print_rows, settings_from
 from greenroom.config import Settings
 from greenroom.money import format_cents
 
@@ -297,14 +297,11 @@ def compensation_command(ctx: typer.Context, performer: str = "",
                 console.print(f"  {use}: {days} days, {performer_id} on {escape(title)}", highlight=False)
     else:
         result = api.compute_compensation(settings, performer or None)
-    table = Table("line", "performer", "project", "rule", "units", "owed", "P&H", "due", "unverified")
-    for ln in result.lines:
-        if performer and ln.performer_id != performer:
-            continue
-        table.add_row(ln.line_id, ln.performer_id, ln.title_id, ln.formula_id, str(ln.units),
-                      format_cents(ln.amount_cents), format_cents(ln.ph_cents), str(ln.due_date),
-                      "yes" if ln.unverified else "")
-    console.print(table)
+    rows = [(ln.line_id, ln.performer_id, ln.title_id, ln.formula_id, str(ln.units), format_cents(ln.amount_cents),
+             format_cents(ln.ph_cents), str(ln.due_date), "yes" if ln.unverified else "")
+            for ln in result.lines if not performer or ln.performer_id == performer]
+    print_rows(("line", "performer", "project", "rule", "units", "owed", "P&H", "due", "unverified"), rows,
+               whole=("line", "owed", "P&H"), right=("units", "owed", "P&H"))
     console.print(f"owed {format_cents(result.total_cents)} + P&H {format_cents(result.total_ph_cents)}; "
                   f"{len(result.unknown)} not priced")
     for subject, who, why in result.unknown[:20]:

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from greenroom.cli_support import console, fail, settings_from
+from greenroom.cli_support import console, fail, print_rows, settings_from
 from greenroom.money import format_cents
 
 if TYPE_CHECKING:
@@ -92,10 +92,10 @@ def lines_command(
     sql = ("SELECT line_id, performer_id, title_id, market, component, period_start, amount_cents, ph_cents, "
            "unverified FROM residual_lines" + (" WHERE " + " AND ".join(where) if where else "")
            + " ORDER BY period_start, line_id LIMIT ?")
-    table = Table("line", "performer", "title", "market", "component", "period", "amount", "P&H", "unverified")
-    for row in con.execute(sql, [*args, limit]).fetchall():
-        table.add_row(*[str(v) for v in row[:6]], format_cents(row[6]), format_cents(row[7]), "yes" if row[8] else "")
-    console.print(table)
+    rows = [(*[str(v) for v in row[:6]], format_cents(row[6]), format_cents(row[7]), "yes" if row[8] else "")
+            for row in con.execute(sql, [*args, limit]).fetchall()]
+    print_rows(("line", "performer", "title", "market", "component", "period", "amount", "P&H", "unverified"), rows,
+               whole=("line", "amount", "P&H"), right=("amount", "P&H"))
 
 
 @app.command("summary")
