@@ -79,15 +79,23 @@ def line_key_sql(text_sql: str) -> str:
 
 LINE_ID_SQL = "COALESCE(a.line_id, printf('L%016x-', c.line_key) || COALESCE(a.engagement_id, ''))"
 
-VIEW_SQL = f"""
-CREATE OR REPLACE VIEW residual_lines AS
+
+
+def lines_view_sql(name: str = "residual_lines", amounts: str = AMOUNTS, contexts: str = CONTEXTS,
+                   where: str = "") -> str:
+    """CREATE OR REPLACE VIEW name: amounts joined to their contexts, one row per line with every column."""
+    return f"""
+CREATE OR REPLACE VIEW {name} AS
 SELECT {LINE_ID_SQL} AS line_id, c.run_id, c.agreement, c.formula_id, c.formula_version,
        a.performer_id, a.engagement_id, c.title_id, c.exhibition_id, c.market, c.component,
        c.period_start, c.period_end, c.run_number, COALESCE(a.basis_cents, c.basis_cents) AS basis_cents,
        COALESCE(a.rate_ppm, c.rate_ppm) AS rate_ppm, a.gross_cents, c.pool_cents, a.units, a.total_units,
        c.includes_ph, c.ph_rate_ppm, a.amount_cents, a.ph_cents, c.due_date,
        COALESCE(a.note, c.note) AS note, c.params, c.unverified
-FROM {AMOUNTS} a JOIN {CONTEXTS} c USING (context_no)"""
+FROM {amounts} a JOIN {contexts} c USING (context_no){f" WHERE {where}" if where else ""}"""
+
+
+VIEW_SQL = lines_view_sql()
 
 _CONTEXT_COLUMNS = ("run_id", "agreement", "formula_id", "formula_version", "title_id", "exhibition_id", "market",
                     "component", "period_start", "period_end", "run_number", "pool_cents", "includes_ph",
@@ -244,11 +252,14 @@ def append(con: duckdb.DuckDBPyConnection, kind: str, select_sql: str, params: S
     return count
 
 
+def _set_sql(con: duckdb.DuckDBPyConnection, set_no: int) -> tuple[str, str]:
+    """SQL reading a set's contexts and its amounts (every amount, priced or not)."""
+    return (_read(_files(con, set_no, "contexts"), CONTEXT_SPEC), _read(_files(con, set_no, "amounts"), AMOUNT_SPEC))
+
+
 def publish(con: duckdb.DuckDBPyConnection) -> None:
     """Point line_contexts, line_amounts and residual_lines at the current set's files."""
-    set_no = current_set(con)
-    contexts = _read(_files(con, set_no, "contexts"), CONTEXT_SPEC)
-    amounts = _read(_files(con, set_no, "amounts"), AMOUNT_SPEC)
+    contexts, amounts = _set_sql(con, current_set(con))
     con.execute(f"CREATE OR REPLACE VIEW {CONTEXTS} AS {contexts}")
     con.execute(f"CREATE OR REPLACE VIEW {AMOUNTS} AS SELECT * EXCLUDE (unpriced) FROM ({amounts}) WHERE NOT unpriced")
     con.execute(f"CREATE OR REPLACE VIEW {UNPRICED} AS SELECT * EXCLUDE (unpriced) FROM ({amounts}) WHERE unpriced")
@@ -325,12 +336,9 @@ def run_view(run_id: int) -> str:
 
 
 def _run_view(con: duckdb.DuckDBPyConnection, run_id: int, set_no: int) -> None:
-    contexts = _read(_files(con, set_no, "contexts"), CONTEXT_SPEC)
-    amounts = _read(_files(con, set_no, "amounts"), AMOUNT_SPEC)
-    view = VIEW_SQL.replace("VIEW residual_lines AS", f"VIEW {run_view(run_id)} AS", 1)
-    view = view.replace(f"FROM {AMOUNTS} a JOIN {CONTEXTS} c",
-                        f"FROM ({amounts}) a JOIN ({contexts}) c", 1)
-    con.execute(f"{view} WHERE NOT a.unpriced AND c.run_id = {int(run_id)}")
+    contexts, amounts = _set_sql(con, set_no)
+    con.execute(lines_view_sql(run_view(run_id), f"({amounts})", f"({contexts})",
+                               f"NOT a.unpriced AND c.run_id = {int(run_id)}"))
 
 
 def clear_lines(con: duckdb.DuckDBPyConnection) -> None:
@@ -350,12 +358,11 @@ def clear_lines(con: duckdb.DuckDBPyConnection) -> None:
 def sweep_sets(con: duckdb.DuckDBPyConnection) -> None:
     """Delete the files of sets neither current nor retained (call outside a transaction: after a commit)."""
     ensure_line_store(con)
-    keep = {f"set-{int(r[0])}" for r in con.execute(
+    keep = [int(r[0]) for r in con.execute(
         f"SELECT set_no FROM {SETS} WHERE retained_run IS NOT NULL OR set_no = (SELECT current_set FROM {STATE})"
-    ).fetchall()}
-    root = lines_root(con)
-    for folder in root.glob("set-*"):
-        if folder.name not in keep:
+    ).fetchall()]
+    folders = {f"set-{n}" for n in keep}
+    for folder in lines_root(con).glob("set-*"):
+        if folder.name not in folders:
             shutil.rmtree(folder, ignore_errors=True)
-    con.execute(f"DELETE FROM {FILES} WHERE set_no NOT IN (SELECT set_no FROM {SETS} WHERE retained_run IS NOT NULL "
-                f"OR set_no = (SELECT current_set FROM {STATE}))")
+    con.execute(f"DELETE FROM {FILES} WHERE NOT list_contains(?, set_no)", [keep])
