@@ -77,12 +77,16 @@ def entry_id(kind: str, batch_id: str, source_id: str, account: str) -> str:
     neither computes nor compresses cheaply). The batch's length in front keeps the parts apart whatever
     characters they hold, so different parts never give the same id.
     """
-    return f"{_PREFIX[kind]}{len(batch_id)}:{batch_id}|{account}|{source_id}"
+    return f"{_batch_part(kind, batch_id)}{account}|{source_id}"
 
 
-def _entry_id_sql(kind: str) -> str:
-    """entry_id in SQL, for a query with source_id and account and the batch as its first parameter."""
-    return f"'{_PREFIX[kind]}' || length(?) || ':' || ? || '|' || account || '|' || source_id"
+def _batch_part(kind: str, batch_id: str) -> str:
+    return f"{_PREFIX[kind]}{len(batch_id)}:{batch_id}|"
+
+
+def _entry_id_sql(kind: str, batch_id: str) -> str:
+    """entry_id in SQL (as entry_id gives it) for a query with source_id and account columns."""
+    return f"{_literal(_batch_part(kind, batch_id))} || account || '|' || source_id"
 
 
 def _literal(text: str) -> str:
@@ -128,7 +132,7 @@ def _build_view(con: duckdb.DuckDBPyConnection) -> None:
     batches = con.execute("SELECT batch_id, kind, posted_at, source_sql FROM ledger_batches "
                           "WHERE source_sql IS NOT NULL ORDER BY posted_at, batch_id").fetchall()
     for batch_id, kind, posted_at, source_sql in batches:
-        entry = _entry_id_sql(kind).replace("length(?)", str(len(batch_id)), 1).replace("?", _literal(batch_id), 1)
+        entry = _entry_id_sql(kind, batch_id)
         rest = ", ".join(c for c in SOURCE_COLUMNS if c not in ("source_id", "account", "cents"))
         parts.append(f"""SELECT {entry} AS entry_id, {_literal(batch_id)} AS batch_id,
             TIMESTAMP {_literal(posted_at.isoformat(sep=' '))} AS posted_at, {_literal(kind)} AS kind, account, cents,
@@ -179,11 +183,11 @@ def sync(con: duckdb.DuckDBPyConnection, batch_id: str, kind: str, source_sql: s
         return PostResult(batch_id, 0, 0, already=True)
     cols = ", ".join(SOURCE_COLUMNS)
     insert = f"""INSERT INTO {STORED} (entry_id, batch_id, posted_at, kind, reverses, {cols})
-        SELECT {_entry_id_sql(kind)}, ?, ?, '{kind}', NULL, {cols} FROM ({{new}})"""
+        SELECT {_entry_id_sql(kind, batch_id)}, ?, ?, '{kind}', NULL, {cols} FROM ({{new}})"""
     con.execute("BEGIN TRANSACTION")
     try:
         now = dt.datetime.now()
-        params: list[object] = [batch_id, batch_id, batch_id, now]
+        params: list[object] = [batch_id, now]
         want = f"SELECT {cols} FROM ({source_sql}) WHERE cents <> 0"
         if source_ids is not None:
             _check_unique_ids(con, source_ids)
