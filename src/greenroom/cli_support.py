@@ -30,7 +30,6 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
-
 def print_rows(columns: Sequence[str], rows: Sequence[Sequence[str]], whole: Collection[str] = (),
                right: Collection[str] = (), title: str | None = None) -> None:
     """Print rows as a table when it fits the terminal, else one block per row; never cut a value."""
